@@ -1,0 +1,34 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "MeetingBot",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "meetingbot", targets: ["meetingbot"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries: declarations only (STYLE.md example 1).
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // libxml2 wrapper: the only importer of CLibXML2.
+        .target(name: "XML", dependencies: ["CLibXML2"]),
+        // The command line: thin.
+        .executableTarget(name: "meetingbot", dependencies: [
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Test helpers shared by the test targets (paths to ../shared).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what MeetingBot needs to build and test on a fresh Debian/Ubuntu
+# machine, skipping whatever is already there, so it is cheap to run each time.
+#   - libcurl4-openssl-dev, libxml2-dev: the C libraries the code links against
+#   - libxml2-utils: xmllint, used by ../shared/ews/validate-request.sh
+#   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests
+# The Dockerfile's build stage runs this same script.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libcurl4-openssl-dev libxml2-dev libxml2-utils pkg-config python3-venv)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ]; then
+  if ! .venv/bin/python -c 'import exchangelib, sys; sys.exit(exchangelib.__version__ != "5.6.0")' 2>/dev/null; then
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check 'exchangelib==5.6.0'
+  fi
+fi
