@@ -20,6 +20,8 @@ let package = Package(
 
         // libxml2 wrapper: the only importer of CLibXML2.
         .target(name: "XML", dependencies: ["CLibXML2"]),
+        // EWS vocabulary and client: Transport is the only importer of CCurl.
+        .target(name: "EWS", dependencies: ["XML", "CCurl", .product(name: "Logging", package: "swift-log")]),
         // The command line: thin.
         .executableTarget(name: "meetingbot", dependencies: [
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
