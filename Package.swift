@@ -31,6 +31,7 @@ let package = Package(
         // Test helpers shared by the test targets (paths to ../shared).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
+        .testTarget(name: "EWSTests", dependencies: ["EWS", "XML", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
