@@ -1,0 +1,171 @@
+import Foundation
+import XML
+
+/// The SOAP headers of every request for one mailbox (PROTOCOL.md 2.1, 2.2).
+struct RequestHeader: Sendable {
+    var version: ExchangeVersion
+    /// The mailbox to impersonate, by primary SMTP address.
+    var impersonate: String?
+}
+
+/// SOAP 1.1 envelopes: writing requests, reading answers and faults.
+enum SOAP {
+    static func envelope(_ operation: some EWSOperation, header: RequestHeader) throws(EWSError) -> [UInt8] {
+        do {
+            let w = try XMLWriter()
+            w.element("soap:Envelope") {
+                w.namespace("soap", Namespace.soap)
+                w.namespace("t", Namespace.types)
+                w.namespace("m", Namespace.messages)
+                w.element("soap:Header") {
+                    w.element("t:RequestServerVersion", ["Version": header.version.rawValue])
+                    if let mailbox = header.impersonate {
+                        w.element("t:ExchangeImpersonation") {
+                            w.element("t:ConnectingSID") { w.element("t:PrimarySmtpAddress", text: mailbox) }
+                        }
+                    }
+                }
+                w.element("soap:Body") { operation.writeBody(to: w) }
+            }
+            return try w.finish()
+        } catch {
+            throw EWSError(.invalidRequest, "cannot write the \(type(of: operation).name) request: \(error)")
+        }
+    }
+
+    /// The element inside the SOAP Body of a successful answer, or the
+    /// error the answer stands for.
+    static func body(of response: HTTPResponse, operation: String) throws(EWSError) -> XMLElement {
+        let document = try? XMLDocument(response.body, limits: ParseLimits(maxBytes: max(response.body.count, 1)))
+        let content = document?.root.flatMap { $0.localName == "Envelope" ? $0.child("Body")?.children.first : nil }
+        if let content, content.localName == "Fault" {
+            throw fault(content, status: response.status)
+        }
+        guard response.status == 200 else { throw httpError(response) }
+        guard let content else {
+            throw EWSError(.invalidResponse, "the answer to \(operation) is not a SOAP envelope with a body", httpStatus: 200)
+        }
+        guard content.localName == "\(operation)Response" else {
+            throw EWSError(.invalidResponse, "expected \(operation)Response, got \(content.localName)", httpStatus: 200)
+        }
+        return content
+    }
+
+    /// A SOAP fault: the code from `detail/ResponseCode` (trimmed: servers pad
+    /// it), else from `faultcode` without its prefix; the back-off hint and the
+    /// schema-validation position from `detail/MessageXml` (PROTOCOL.md 9.1).
+    static func fault(_ fault: XMLElement, status: Int) -> EWSError {
+        let detail = fault.child("detail")
+        let code = detail?.childText("ResponseCode")
+            ?? fault.childText("faultcode").map { String($0.split(separator: ":").last ?? "") }
+            ?? "Fault"
+        let message = detail?.childText("Message") ?? fault.childText("faultstring") ?? ""
+        let details = MessageDetails(detail?.child("MessageXml"))
+        return EWSError(.fault, message, responseCode: ResponseCode(rawValue: code), httpStatus: status,
+                        backOff: details.backOff, schemaViolation: details.schemaViolation)
+    }
+
+    static func httpError(_ response: HTTPResponse) -> EWSError {
+        let status = response.status
+        let wait = response.headers["retry-after"].flatMap { retryAfter($0) }
+        switch status {
+        case 401:
+            return EWSError(.authentication, "the server refused the credentials (HTTP 401)", httpStatus: status)
+        case 403:
+            return EWSError(.authentication, "the account may not use EWS on this server (HTTP 403)", httpStatus: status)
+        case 429, 503:
+            return EWSError(.http, "the server is busy (HTTP \(status))", httpStatus: status, backOff: wait)
+        case 300..<400:
+            // Exchange redirects to /ews/genericerrorpage.htm during outages.
+            return EWSError(.http, "the server redirected the request (HTTP \(status)), usually a transient outage", httpStatus: status)
+        default:
+            return EWSError(.http, "the server answered HTTP \(status)", httpStatus: status, backOff: wait)
+        }
+    }
+
+    /// `Retry-After`: seconds, or an HTTP date.
+    static func retryAfter(_ value: String, now: Date = Date()) -> Duration? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(text) { return seconds >= 0 ? .seconds(seconds) : nil }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: text) else { return nil }
+        return .milliseconds(max(0, Int(date.timeIntervalSince(now) * 1000)))
+    }
+}
+
+/// What a `MessageXml` element carries: the back-off hint of ErrorServerBusy
+/// and the position of an ErrorSchemaValidation.
+struct MessageDetails {
+    var backOff: Duration?
+    var schemaViolation: SchemaViolationReport?
+
+    init(_ xml: XMLElement?) {
+        guard let xml else { return }
+        let backOffValue = xml.children("Value").first { $0.attribute("Name")?.trimmed == "BackOffMilliseconds" }
+        backOff = backOffValue.flatMap { Int($0.trimmedText) }.map { .milliseconds($0) }
+        let line = xml.childText("LineNumber").flatMap { Int($0) }
+        let position = xml.childText("LinePosition").flatMap { Int($0) }
+        let violation = xml.childText("Violation")
+        if line != nil || position != nil || violation != nil {
+            schemaViolation = SchemaViolationReport(line: line, position: position, violation: violation)
+        }
+    }
+}
+
+/// One `…ResponseMessage` of an answer (PROTOCOL.md 9.1, layer 3).
+struct ResponseMessage {
+    let element: XMLElement
+    let error: EWSError?
+    let isWarning: Bool
+
+    init(_ element: XMLElement) {
+        self.element = element
+        let code = ResponseCode(rawValue: element.childText("ResponseCode") ?? "NoError")
+        let declared = element.attribute("ResponseClass")?.trimmed
+        let responseClass = declared.flatMap(ResponseClass.init(rawValue:)) ?? (code == .noError ? .success : .error)
+        isWarning = responseClass == .warning
+        if responseClass == .success {
+            error = nil
+        } else {
+            let details = MessageDetails(element.child("MessageXml"))
+            error = EWSError(.item, element.childText("MessageText") ?? "", responseCode: code,
+                             backOff: details.backOff, schemaViolation: details.schemaViolation)
+        }
+    }
+
+    /// Every response message of `response` (`m:ResponseMessages/*`).
+    static func all(in response: XMLElement) throws(EWSError) -> [ResponseMessage] {
+        guard let messages = response.child("ResponseMessages") else {
+            throw EWSError(.invalidResponse, "\(response.localName) has no ResponseMessages")
+        }
+        return messages.children.map(ResponseMessage.init)
+    }
+
+    /// The single response message of a one-message operation (FindItem);
+    /// an error in it is thrown.
+    static func single(in response: XMLElement) throws(EWSError) -> XMLElement {
+        guard let message = try all(in: response).first else {
+            throw EWSError(.invalidResponse, "\(response.localName) has no response message")
+        }
+        if let error = message.error, !message.isWarning { throw error }
+        return message.element
+    }
+
+    /// The message as an item result, reading its value with `read`.
+    func result<Value>(_ read: (XMLElement) throws(EWSError) -> Value) -> ItemResult<Value> {
+        if let error, !isWarning { return .failure(error) }
+        do {
+            let value = try read(element)
+            return error.map { .warning(value, $0) } ?? .success(value)
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

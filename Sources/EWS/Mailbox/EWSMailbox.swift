@@ -1,0 +1,148 @@
+import Foundation
+
+/// Sizes of the requests the EWS mailbox types send.
+public struct EWSMailboxOptions: Sendable {
+    /// FindItem page size; at most 250, the limit for restricted finds.
+    public var pageSize: Int
+    /// Ids per GetItem, DeleteItem and MoveItem: 10 to 20 keeps a batch
+    /// within the server's budget (PROTOCOL.md 4.3).
+    public var batchSize: Int
+    /// MaxEntriesReturned of one CalendarView; a fuller window is split.
+    public var calendarViewMaxEntries: Int
+
+    public init(pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500) {
+        self.pageSize = min(max(pageSize, 1), FindItem.maxPageSize)
+        self.batchSize = max(batchSize, 1)
+        self.calendarViewMaxEntries = max(calendarViewMaxEntries, 1)
+    }
+}
+
+/// `MailboxReader` over EWS.
+public struct EWSMailboxReader: MailboxReader {
+    let client: EWSClient
+    let options: EWSMailboxOptions
+
+    public init(_ client: EWSClient, options: EWSMailboxOptions = EWSMailboxOptions()) {
+        self.client = client
+        self.options = options
+    }
+
+    public var address: String { client.account.address }
+
+    public func findMeetingMessages(in folder: Folder, offset: Int) async throws(EWSError) -> MessagePage {
+        try await client.perform(FindItem(folder: folder, mailbox: client.folderMailbox, offset: max(offset, 0), pageSize: options.pageSize))
+    }
+
+    public func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>] {
+        try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+            try await client.performEach(GetItem.meetingMessages(batch))
+        }
+    }
+
+    public func calendarItems(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<CalendarItem>] {
+        try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+            try await client.performEach(GetItem.calendarItems(batch))
+        }
+    }
+
+    /// Reads the span in windows of at most two years and halves a window
+    /// while the server says its view was cut short (PROTOCOL.md 8.1).
+    /// Items overlapping two windows are kept once.
+    public func calendarView(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
+        var windows: [(Date, Date)] = []
+        var cursor = start
+        while cursor < end {
+            let next = min(cursor + CalendarView.maxWindow, end)
+            windows.append((cursor, next))
+            cursor = next
+        }
+        windows.reverse()                               // a stack, earliest window on top
+        var entries: [CalendarEntry] = []
+        var seen = Set<String>()
+        while let (from, to) = windows.popLast() {
+            let page = try await client.perform(CalendarView(folder: .calendar, mailbox: client.folderMailbox, start: from, end: to,
+                                                             maxEntries: options.calendarViewMaxEntries))
+            if page.isComplete {
+                for entry in page.entries where seen.insert(entry.id.id).inserted { entries.append(entry) }
+                continue
+            }
+            guard to.timeIntervalSince(from) > 60 else {
+                throw EWSError(.invalidResponse, "more than \(options.calendarViewMaxEntries) calendar items overlap the minute from \(EWSDateTime.format(from))")
+            }
+            let middle = from + to.timeIntervalSince(from) / 2
+            windows.append((middle, to))
+            windows.append((from, middle))
+        }
+        return entries.sorted { ($0.start, $0.id.id) < ($1.start, $1.id.id) }
+    }
+}
+
+/// `MailboxWriter` over EWS.
+public struct EWSMailboxWriter: MailboxWriter {
+    let client: EWSClient
+    let options: EWSMailboxOptions
+
+    public init(_ client: EWSClient, options: EWSMailboxOptions = EWSMailboxOptions()) {
+        self.client = client
+        self.options = options
+    }
+
+    public func respond(to request: ItemId, with reply: MeetingReply) async throws(EWSError) -> SendOutcome {
+        if reply.proposedStart != nil || reply.proposedEnd != nil {
+            guard let start = reply.proposedStart, let end = reply.proposedEnd, start < end else {
+                throw EWSError(.invalidRequest, "a proposed new time needs a start before its end")
+            }
+            guard client.version.isAtLeast(.exchange2013SP1) else {
+                throw EWSError(.invalidRequest, "proposing a new time needs Exchange2013_SP1 or later, not \(client.version.rawValue)")
+            }
+        }
+        return try await send(RespondToMeeting(request: request, reply: reply, mailbox: client.folderMailbox))
+    }
+
+    public func removeFromCalendar(_ cancellation: ItemId) async throws(EWSError) -> SendOutcome {
+        try await send(RemoveItem(cancellation: cancellation))
+    }
+
+    private func send<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> SendOutcome where Op.Element == [ItemId] {
+        do throws(EWSError) {
+            guard let result = try await client.performEach(operation).first else {
+                throw EWSError(.invalidResponse, "CreateItem answered no response message")
+            }
+            return .answered(result)
+        } catch {
+            guard error.kind == .unknownOutcome else { throw error }
+            return .unknown(error)
+        }
+    }
+
+    /// A delegate may not delete to Deleted Items (ErrorCannotDeleteObject):
+    /// it moves the items there instead (PROTOCOL.md 2.2, 7).
+    public func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?) async throws(EWSError) -> [ItemResult<ItemId>] {
+        if type == .moveToDeletedItems, client.account.access == .delegate {
+            return zip(ids, try await move(ids, to: .deletedItems)).map { id, result in result.map { _ in id } }
+        }
+        let suppress = client.version.isAtLeast(ExchangeVersion(rawValue: "Exchange2013"))
+        return try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+            try await client.performEach(DeleteItem(ids: batch, deleteType: type, cancellations: cancellations, suppressReadReceipts: suppress))
+        }
+    }
+
+    public func move(_ ids: [ItemId], to folder: Folder) async throws(EWSError) -> [ItemResult<ItemId?>] {
+        try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+            try await client.performEach(MoveItem(ids: batch, destination: folder, mailbox: client.folderMailbox))
+        }
+    }
+}
+
+extension EWSClient {
+    /// Runs `body` on consecutive batches of `ids` and joins the results.
+    func inBatches<T>(_ ids: [ItemId], of size: Int,
+                      _ body: ([ItemId]) async throws(EWSError) -> [ItemResult<T>]) async throws(EWSError) -> [ItemResult<T>] {
+        var results: [ItemResult<T>] = []
+        results.reserveCapacity(ids.count)
+        for start in stride(from: 0, to: ids.count, by: size) {
+            results += try await body(Array(ids[start..<min(start + size, ids.count)]))
+        }
+        return results
+    }
+}

@@ -1,0 +1,19 @@
+/// Changes one mailbox: replies, removals, deletions and moves. A separate
+/// type from `MailboxReader`, which a dry run is given alone (PRODUCT.md 7.1).
+/// Speaks in domain values so a Graph backend can implement it too.
+public protocol MailboxWriter: Sendable {
+    /// Answers a meeting request. Never sent twice: an unknown outcome is
+    /// returned as `.unknown` rather than retried (PRODUCT.md 7.3).
+    func respond(to request: ItemId, with reply: MeetingReply) async throws(EWSError) -> SendOutcome
+
+    /// Takes a cancelled meeting off the calendar and removes the cancellation.
+    func removeFromCalendar(_ cancellation: ItemId) async throws(EWSError) -> SendOutcome
+
+    /// Deletes items; `cancellations` is required for calendar items. One
+    /// result per id, carrying the id.
+    func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?) async throws(EWSError) -> [ItemResult<ItemId>]
+
+    /// Moves items to `folder`. One result per id, carrying the new id when
+    /// the server gives it.
+    func move(_ ids: [ItemId], to folder: Folder) async throws(EWSError) -> [ItemResult<ItemId?>]
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// A person or resource as EWS names one (`t:EmailAddressType`). The address
+/// is missing in some summaries, and for internal senders it can be an
+/// Exchange legacy DN rather than SMTP, which `routingType` says ("EX").
+public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
+    public var name: String?
+    public var address: String?
+    public var routingType: String?
+
+    public init(name: String? = nil, address: String?, routingType: String? = nil) {
+        self.name = name
+        self.address = address
+        self.routingType = routingType
+    }
+
+    /// The address when it is an SMTP address.
+    public var smtpAddress: String? {
+        guard let address, routingType.map({ $0.uppercased() == "SMTP" }) ?? address.contains("@") else { return nil }
+        return address
+    }
+
+    public var description: String { address ?? name ?? "(unknown)" }
+}
+
+/// An attendee of a meeting. On the organizer's calendar item `response`
+/// and `lastResponseTime` are what the server recorded from the attendee's
+/// reply (PROTOCOL.md 6.1).
+public struct Attendee: Sendable, Hashable {
+    public var mailbox: Mailbox
+    public var response: ResponseType?
+    public var lastResponseTime: Date?
+    public var proposedStart: Date?
+    public var proposedEnd: Date?
+
+    public init(mailbox: Mailbox, response: ResponseType? = nil, lastResponseTime: Date? = nil,
+                proposedStart: Date? = nil, proposedEnd: Date? = nil) {
+        self.mailbox = mailbox
+        self.response = response
+        self.lastResponseTime = lastResponseTime
+        self.proposedStart = proposedStart
+        self.proposedEnd = proposedEnd
+    }
+}
