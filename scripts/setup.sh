@@ -3,7 +3,8 @@
 # machine, skipping whatever is already there, so it is cheap to run each time.
 #   - libcurl4-openssl-dev, libxml2-dev: the C libraries the code links against
 #   - libxml2-utils: xmllint, used by ../shared/ews/validate-request.sh
-#   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests
+#   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests,
+#     and pyspnego 0.12.4: the server-side NTLM acceptor of the transport tests
 # The Dockerfile's build stage runs this same script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,8 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ]; then
-  if ! .venv/bin/python -c 'import exchangelib, sys; sys.exit(exchangelib.__version__ != "5.6.0")' 2>/dev/null; then
+  if ! .venv/bin/python -c 'import exchangelib, spnego, sys; sys.exit(exchangelib.__version__ != "5.6.0")' 2>/dev/null; then
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check 'exchangelib==5.6.0'
+    .venv/bin/pip install --quiet --disable-pip-version-check 'exchangelib==5.6.0' 'pyspnego==0.12.4'
   fi
 fi
