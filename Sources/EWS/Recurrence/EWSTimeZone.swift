@@ -18,7 +18,7 @@ public enum EWSTimeZone {
         let id = isLegacy ? element.attribute("TimeZoneName") : element.attribute("Id")
         if let id, let zone = WindowsTimeZones.timeZone(forWindowsId: id) { return zone }
         let rule = try isLegacy ? ZoneRule(legacy: reader) : ZoneRule(definition: reader, near: date)
-        return rule?.timeZone(year: Civil.date(dayNumber: Int((date.timeIntervalSince1970 / 86_400).rounded(.down))).year)
+        return rule?.timeZone(year: Civil.date(dayNumber: WallClock.dayNumber(localSeconds: date.timeIntervalSince1970)).year)
     }
 }
 

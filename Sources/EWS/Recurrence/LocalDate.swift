@@ -26,12 +26,6 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
         self.day = day
     }
 
-    /// The date `dayNumber` days after 1970-01-01.
-    init(dayNumber: Int) {
-        let (y, m, d) = Civil.date(dayNumber: dayNumber)
-        self.init(unchecked: y, m, d)
-    }
-
     /// Days since 1970-01-01 (negative before).
     var dayNumber: Int { Civil.dayNumber(year: year, month: month, day: day) }
 

@@ -39,24 +39,27 @@ struct PatternGrid {
     private let lastDay: Int?
     private let maxIndex: Int?
 
-    /// Nil when the pattern can have no occurrence (a weekly pattern without days).
+    /// Nil when the pattern can have no occurrence: a weekly pattern without
+    /// days, or values outside what EWS allows (which `Recurrence(xml:)`
+    /// refuses, but a value built or decoded elsewhere may hold).
     init?(_ recurrence: Recurrence) {
+        guard recurrence.pattern.isWithinEWSLimits else { return nil }
         let start = recurrence.range.start
         self.start = start.dayNumber
         let startMonth = Civil.monthNumber(year: start.year, month: start.month)
         switch recurrence.pattern {
         case .daily(let interval):
-            periods = .days(first: self.start, interval: max(1, interval))
+            periods = .days(first: self.start, interval: interval)
             perPeriod = 1
         case .weekly(let interval, let days, let firstDayOfWeek):
             let weekStart = self.start - Civil.floorMod(start.weekday.number - (firstDayOfWeek ?? .sunday).number, 7)
-            periods = .weeks(interval: max(1, interval), days: days, weekStart: weekStart)
+            periods = .weeks(interval: interval, days: days, weekStart: weekStart)
             perPeriod = days.days.count
         case .absoluteMonthly(let interval, let day):
-            periods = .months(firstMonth: startMonth, step: max(1, interval), day: .absolute(day))
+            periods = .months(firstMonth: startMonth, step: interval, day: .absolute(day))
             perPeriod = 1
         case .relativeMonthly(let interval, let day, let index):
-            periods = .months(firstMonth: startMonth, step: max(1, interval), day: .relative(day.days, index))
+            periods = .months(firstMonth: startMonth, step: interval, day: .relative(day.days, index))
             perPeriod = 1
         case .absoluteYearly(let day, let month):
             periods = .months(firstMonth: Civil.monthNumber(year: start.year, month: month.number), step: 12, day: .absolute(day))
@@ -116,7 +119,8 @@ struct PatternGrid {
 
     /// The day of occurrence `index` (1-based), if the range has it.
     func day(ofIndex index: Int) -> Int? {
-        guard index >= 1 else { return nil }
+        // EWS counts occurrences in an xs:int; beyond that the arithmetic could overflow.
+        guard (1...Int(Int32.max)).contains(index) else { return nil }
         let (p, position) = index <= countInFirst
             ? (0, skippedInFirst + index - 1)
             : (1 + (index - countInFirst - 1) / perPeriod, (index - countInFirst - 1) % perPeriod)
@@ -180,6 +184,19 @@ struct PatternGrid {
                 days = grid.days(in: period)
                 position = 0
             }
+        }
+    }
+}
+
+extension RecurrencePattern {
+    /// Intervals 1-999 daily and 1-99 otherwise, days of the month 1-31 (the EWS reference pages).
+    var isWithinEWSLimits: Bool {
+        switch self {
+        case .daily(let interval): (1...999).contains(interval)
+        case .weekly(let interval, _, _), .relativeMonthly(let interval, _, _): (1...99).contains(interval)
+        case .absoluteMonthly(let interval, let day): (1...99).contains(interval) && (1...31).contains(day)
+        case .absoluteYearly(let day, _): (1...31).contains(day)
+        case .relativeYearly: true
         }
     }
 }

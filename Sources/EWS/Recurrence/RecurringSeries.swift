@@ -44,7 +44,7 @@ public struct RecurringSeries: Equatable, Sendable, Codable {
         func overlaps(_ start: Date, _ end: Date) -> Bool { start < to && (start >= from || end > from) }
 
         var found: [Occurrence] = []
-        let spanDays = Int((x.wallDuration / 86_400).rounded(.up)) + 1
+        let spanDays = WallClock.dayNumber(localSeconds: x.wallDuration) + 2
         var cursor = x.grid.occurrences(from: x.clock.dayNumber(from) - spanDays)
         while found.count < limit, let (index, day) = cursor.next() {
             let o = x.patternOccurrence(index: index, day: day)
@@ -70,8 +70,9 @@ public struct RecurringSeries: Equatable, Sendable, Codable {
     /// The occurrence whose original start (its `RecurrenceId`) falls on the
     /// same local date as `originalStart`; nil when there is none or it was deleted.
     public func occurrence(originalStart: Date) -> Occurrence? {
-        guard let x = Expansion(self), let index = x.grid.index(ofDay: x.clock.dayNumber(originalStart)) else { return nil }
-        return occurrence(index: index)
+        let day = WallClock(zone: timeZone).dayNumber(originalStart)
+        guard let x = Expansion(self), let index = x.grid.index(ofDay: day), !x.deleted.contains(day) else { return nil }
+        return x.occurrence(index: index, day: day)
     }
 
     /// The first occurrence not deleted (`t:FirstOccurrence`).

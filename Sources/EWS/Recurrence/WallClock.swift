@@ -10,7 +10,14 @@ struct WallClock {
         date.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: date))
     }
 
-    func dayNumber(_ date: Date) -> Int { Int((localSeconds(date) / 86_400).rounded(.down)) }
+    func dayNumber(_ date: Date) -> Int { Self.dayNumber(localSeconds: localSeconds(date)) }
+
+    /// Whole days since 1970-01-01, clamped to ±100 million days (beyond any
+    /// calendar) so that a hostile date cannot trap the conversion to Int.
+    static func dayNumber(localSeconds: Double) -> Int {
+        let days = (localSeconds / 86_400).rounded(.down)
+        return days.isNaN ? 0 : Int(min(max(days, -1e8), 1e8))
+    }
 
     /// The instant a wall-clock time names. A time skipped by a forward change
     /// (02:30 on a spring-forward night) is read with the offset before the

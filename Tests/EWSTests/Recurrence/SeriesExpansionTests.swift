@@ -177,6 +177,26 @@ import Testing
         #expect(series.occurrence(originalStart: try R.instant("2026-03-07T09:00:00Z")) == nil)
     }
 
+    @Test(arguments: [
+        RecurrencePattern.daily(interval: Int.max), .daily(interval: 0), .weekly(interval: -1, days: [.monday], firstDayOfWeek: nil),
+        .absoluteMonthly(interval: 1, dayOfMonth: 0), .absoluteYearly(dayOfMonth: 40, month: .may),
+    ])
+    func valuesNoServerSendsExpandToNothing(_ pattern: RecurrencePattern) throws {
+        let series = try R.series(pattern, .noEnd(start: R.day("2026-01-01")), start: "2026-01-01T09:00:00Z")
+        #expect(try R.starts(series, from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z").isEmpty)
+        #expect(series.occurrence(index: 2) == nil)
+        #expect(series.firstOccurrence == nil)
+    }
+
+    @Test func datesBeyondAnyCalendarDoNotTrap() throws {
+        var series = try R.series(.daily(interval: 1), .noEnd(start: R.day("2026-01-01")), start: "2026-01-01T09:00:00Z")
+        series.end = Date(timeIntervalSince1970: 1e300)
+        series.deletedOccurrences = [Date(timeIntervalSince1970: -1e300), Date(timeIntervalSince1970: .nan)]
+        let o = series.occurrences(from: Date(timeIntervalSince1970: -1e300), to: try R.instant("2026-01-03T00:00:00Z"), limit: 5)
+        #expect(o.map(\.index) == [1, 2])
+        #expect(series.occurrence(index: Int.max) == nil)
+    }
+
     // MARK: Storage
 
     @Test func aSeriesSurvivesAJSONRoundTrip() throws {
