@@ -60,29 +60,16 @@ extension LocalDate: Codable {
     }
 }
 
-/// Proleptic Gregorian arithmetic on day numbers (days since 1970-01-01), after
-/// Howard Hinnant's `days_from_civil`: constant time for any date, which is what
-/// lets an expansion jump straight to a window years after a series began.
+/// Proleptic Gregorian arithmetic on day numbers (days since 1970-01-01), on
+/// `EWSDateTime`'s civil conversions: constant time for any date, which is
+/// what lets an expansion jump straight to a window years after a series began.
 enum Civil {
     static func dayNumber(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int(EWSDateTime.daysFromCivil(year, month, day))
     }
 
     static func date(dayNumber: Int) -> (year: Int, month: Int, day: Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        EWSDateTime.civil(fromDays: Int64(dayNumber))
     }
 
     static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }

@@ -57,7 +57,7 @@ struct RecurrenceFieldReader {
 
     func dateTime(_ name: String) throws(RecurrenceError) -> Date {
         let (text, at) = try self.text(name)
-        guard let date = XSDValues.dateTime(text) else {
+        guard let date = EWSDateTime.parse(text) else {
             throw at.invalid(text, "a date and time such as 2026-03-02T09:00:00Z")
         }
         return date

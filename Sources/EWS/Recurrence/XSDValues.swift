@@ -1,27 +1,9 @@
 import Foundation
 
 /// Parsers for the XML Schema value types that recurrences and time zones
-/// carry: xs:dateTime, xs:duration and xs:time.
+/// carry besides xs:dateTime (which is `EWSDateTime`): xs:date, xs:duration
+/// and xs:time.
 enum XSDValues {
-    /// `2026-03-02T09:00:00Z`, with optional fractional seconds and `Z` or
-    /// `±hh:mm`; without a zone the value is taken as UTC (PROTOCOL.md 1).
-    static func dateTime(_ text: String) -> Date? {
-        var s = Scanner(text)
-        guard let year = s.digits(4), s.take("-"), let month = s.digits(2), s.take("-"), let day = s.digits(2),
-              s.take("T"), let hour = s.digits(2), s.take(":"), let minute = s.digits(2), s.take(":"),
-              let second = s.digits(2), let date = LocalDate(year: year, month: month, day: day),
-              hour < 24 || (hour == 24 && minute == 0 && second == 0), minute < 60, second < 60
-        else { return nil }
-        var fraction = 0.0
-        if s.take(".") {
-            guard let f = s.fraction() else { return nil }
-            fraction = f
-        }
-        guard let offset = s.zoneOffset(), s.atEnd else { return nil }
-        let seconds = date.dayNumber * 86_400 + hour * 3600 + minute * 60 + second - offset
-        return Date(timeIntervalSince1970: Double(seconds) + fraction)
-    }
-
     /// `2026-03-02`, optionally with `Z` or `±hh:mm` (which a date read in the
     /// series' zone does not need, so it is checked and dropped).
     static func date(_ text: String) -> LocalDate? {
