@@ -22,8 +22,16 @@ let package = Package(
         .target(name: "XML", dependencies: ["CLibXML2"]),
         // EWS vocabulary and client: Transport is the only importer of CCurl.
         .target(name: "EWS", dependencies: ["XML", "CCurl", .product(name: "Logging", package: "swift-log")]),
+        // The local Exchange used by tests and the demo.
+        .target(name: "EWSSandbox", dependencies: [
+            "EWS", "XML", "Yams",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         // The command line: thin.
         .executableTarget(name: "meetingbot", dependencies: [
+            "EWSSandbox",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

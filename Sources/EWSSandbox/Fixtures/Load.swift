@@ -1,0 +1,243 @@
+import EWS
+import Foundation
+
+/// A generated load: `messages` meeting messages waiting in one mailbox,
+/// sent by generated organizers, in a seeded mix of requests, responses (to
+/// meetings the mailbox organizes) and cancellations, with a spread of
+/// durations and times. The same seed gives the same mailbox.
+public struct LoadSpec: Codable, Sendable {
+    public var seed: UInt64?
+    /// The mailbox that receives the messages; created with password `secret` if missing.
+    public var mailbox: String
+    public var messages: Int
+    public var organizers: Int?
+    /// Shares of requests, responses and cancellations (default 0.7 / 0.2 / 0.1).
+    public var requests: Double?
+    public var responses: Double?
+    public var cancellations: Double?
+    /// First day a meeting may start (default: the fixture clock's day).
+    public var from: String?
+    /// Meetings start within this many days (default 90).
+    public var days: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case seed, mailbox, messages, organizers, requests, responses, cancellations, from, days
+    }
+}
+
+/// Plays a fixture into a store through the same organizer and attendee
+/// paths EWS clients use, so its state is what those operations would make.
+struct FixturePlayer {
+    var store = StoreState()
+    /// Each event happens one second after the previous one, ending before `now`.
+    private var clock: Date
+
+    init(eventCount: Int, now: Date) {
+        clock = now - TimeInterval(eventCount + 1)
+    }
+
+    static func play(_ fixture: Fixture, now: Date) throws -> StoreState {
+        let events = (fixture.meetings?.count ?? 0) * 8 + (fixture.appointments?.count ?? 0) + (fixture.load?.messages ?? 0) * 3
+        var player = FixturePlayer(eventCount: events, now: now)
+        for spec in fixture.mailboxes { try player.addMailbox(spec) }
+        for appointment in fixture.appointments ?? [] { try player.addAppointment(appointment) }
+        for meeting in fixture.meetings ?? [] { try player.playMeeting(meeting) }
+        if let load = fixture.load { try player.generate(load, now: now) }
+        player.store.runAttendant(now: now)
+        return player.store
+    }
+
+    private mutating func tick() -> Date {
+        clock += 1
+        return clock
+    }
+
+    mutating func addMailbox(_ spec: Fixture.MailboxSpec) throws {
+        let email = spec.address.lowercased()
+        guard email.contains("@") else { throw FixtureError("mailbox address '\(spec.address)' is not an e-mail address") }
+        guard store.mailbox(email) == nil else { throw FixtureError("mailbox \(email) is listed twice") }
+        var mailbox = Mailbox(address: Address(email: email, name: spec.name))
+        mailbox.password = spec.password
+        mailbox.token = spec.token
+        mailbox.attendant = spec.calendarAttendant ?? .autoUpdate
+        mailbox.attendantDelay = spec.attendantDelay ?? 0
+        mailbox.canImpersonate = spec.impersonation ?? false
+        mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() })
+        store.addMailbox(mailbox)
+    }
+
+    private func date(_ text: String, _ what: String) throws -> Date {
+        guard let date = EWSDateTime.parse(text) else { throw FixtureError("\(what): '\(text)' is not a date-time like 2026-03-02T09:00:00Z") }
+        return date
+    }
+
+    private func existing(_ email: String, _ what: String) throws -> String {
+        guard store.mailbox(email) != nil else { throw FixtureError("\(what): no mailbox \(email) in the fixture") }
+        return email.lowercased()
+    }
+
+    mutating func addAppointment(_ spec: Fixture.AppointmentSpec) throws {
+        let email = try existing(spec.mailbox, "appointment")
+        let now = tick()
+        var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
+                                 in: try store.folderId("calendar", of: email), now: now)
+        item.subject = spec.subject ?? "Busy"
+        item.start = try date(spec.start, "appointment start")
+        item.end = try date(spec.end, "appointment end")
+        item.freeBusy = spec.showAs ?? "Busy"
+        _ = try store.createMeeting(item, invitations: "SendToNone", now: now)
+    }
+
+    mutating func playMeeting(_ spec: Fixture.MeetingSpec) throws {
+        let organizer = try existing(spec.organizer, "meeting organizer")
+        let now = tick()
+        var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
+                                 in: try store.folderId("calendar", of: organizer), now: now)
+        item.subject = spec.subject ?? "Meeting"
+        item.body = spec.body ?? ""
+        item.location = spec.location
+        item.start = try date(spec.start, "meeting start")
+        item.end = try date(spec.end, "meeting end")
+        let roles: [(Attendee.Role, [String]?)] = [(.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources)]
+        for (role, list) in roles {
+            item.attendees += (list ?? []).map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0), role: role) }
+        }
+        var meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
+        for (attendee, answer) in (spec.responses ?? [:]).sorted(by: { $0.key < $1.key }) {
+            guard let kind = MeetingAnswer(fixtureName: answer) else {
+                throw FixtureError("meeting '\(item.subject)': response '\(answer)' for \(attendee) is not accept, tentative or decline")
+            }
+            try answerRequest(of: meeting, by: try existing(attendee, "meeting response"), kind)
+        }
+        if let move = spec.moveTo {
+            let now = tick()
+            let before = meeting.attendees.map(\.address.email)
+            let start = try date(move.start, "move_to start"), end = try date(move.end, "move_to end")
+            meeting = try store.update(meeting.id, now: now) { $0.start = start; $0.end = end }
+            try store.publishChanges(of: meeting.id, changed: ["calendar:Start", "calendar:End"], previousAttendees: before,
+                                     sending: "SendToAllAndSaveCopy", now: now)
+        }
+        if spec.cancelled == true {
+            try store.cancelMeeting(meeting.id, now: tick())
+        }
+    }
+
+    /// The attendee answers the newest request of the meeting in their inbox.
+    private mutating func answerRequest(of meeting: StoredItem, by attendee: String, _ answer: MeetingAnswer,
+                                        proposed: (Date, Date)? = nil) throws {
+        let now = tick()
+        store.runAttendant(now: now)
+        guard let request = store.find("inbox", of: attendee, where: {
+            $0.kind == .meetingRequest && $0.uid == meeting.uid && !$0.isOutOfDate
+        }).first else { throw FixtureError("\(attendee) has no request for '\(meeting.subject)' to answer") }
+        _ = try store.answer(request.id, answer, AnswerOptions(proposedStart: proposed?.0, proposedEnd: proposed?.1), now: now)
+    }
+
+    // MARK: Load
+
+    private static let durations: [TimeInterval] = [15, 30, 45, 60, 60, 60, 90, 120, 180, 240, 300].map { $0 * 60 }
+
+    mutating func generate(_ load: LoadSpec, now: Date) throws {
+        var rng = SplitMix64(seed: load.seed ?? 1)
+        let target = load.mailbox.lowercased()
+        if store.mailbox(target) == nil {
+            try addMailbox(Fixture.MailboxSpec(address: target, password: "secret"))
+        }
+        let domain = target.split(separator: "@").last.map(String.init) ?? "contoso.com"
+        let organizers = (1...max(1, load.organizers ?? 20)).map { "organizer\($0)@\(domain)" }
+        for email in organizers where store.mailbox(email) == nil {
+            try addMailbox(Fixture.MailboxSpec(address: email, name: "Organizer \(email.prefix(while: { $0 != "@" }))", password: "secret"))
+        }
+        let firstDay = try load.from.map { try date($0, "load from") } ?? now
+        let days = max(1, load.days ?? 90)
+        let shares = (load.requests ?? 0.7, load.responses ?? 0.2, load.cancellations ?? 0.1)
+        let total = shares.0 + shares.1 + shares.2
+        guard total > 0 else { throw FixtureError("load: requests, responses and cancellations cannot all be 0") }
+
+        var produced = 0
+        var serial = 0
+        while produced < load.messages {
+            serial += 1
+            let pick = rng.nextDouble() * total
+            let organizer = organizers[Int(rng.next() % UInt64(organizers.count))]
+            let day = Double(rng.next() % UInt64(days)) * 86_400
+            let minute = Double(7 * 60 + Int(rng.next() % 24) * 30) * 60
+            let start = Calendar.utcStartOfDay(firstDay) + day + minute
+            let end = start + Self.durations[Int(rng.next() % UInt64(Self.durations.count))]
+            if pick < shares.0 + shares.2 {
+                // A request to the mailbox, cancelled later for the cancellation share.
+                let spec = Fixture.MeetingSpec(organizer: organizer, subject: "Load meeting \(serial)",
+                                               start: EWSDateTime.format(start), end: EWSDateTime.format(end),
+                                               location: "Room", attendees: [target], cancelled: pick >= shares.0)
+                try playMeeting(spec)
+                produced += pick >= shares.0 ? 2 : 1
+            } else {
+                // The mailbox organizes; attendees answer into its inbox.
+                let count = min(organizers.count, 1 + Int(rng.next() % 4), load.messages - produced)
+                let attendees = (0..<count).map { organizers[($0 + serial) % organizers.count] }
+                let now = tick()
+                var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
+                                         in: try store.folderId("calendar", of: target), now: now)
+                item.subject = "Load meeting \(serial)"
+                item.start = start
+                item.end = end
+                item.attendees = attendees.map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0)) }
+                let meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
+                for attendee in attendees {
+                    let roll = rng.next() % 10
+                    let answer: MeetingAnswer = roll < 6 ? .accept : (roll < 8 ? .tentative : .decline)
+                    let proposed = roll == 7 ? (start + 3600, end + 3600) : nil
+                    try answerRequest(of: meeting, by: attendee, answer, proposed: proposed)
+                }
+                produced += count
+            }
+        }
+    }
+}
+
+extension MeetingAnswer {
+    init?(fixtureName: String) {
+        switch fixtureName.lowercased() {
+        case "accept", "accepted": self = .accept
+        case "tentative", "tentatively_accept": self = .tentative
+        case "decline", "declined": self = .decline
+        default: return nil
+        }
+    }
+}
+
+extension Calendar {
+    /// Midnight UTC of the day of `date`.
+    static func utcStartOfDay(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 / 86_400).rounded(.down) * 86_400)
+    }
+}
+
+extension Fixture.MailboxSpec {
+    init(address: String, name: String? = nil, password: String?) {
+        self.init(address: address, name: name, password: password, token: nil, calendarAttendant: nil,
+                  attendantDelay: nil, impersonation: nil, delegates: nil)
+    }
+}
+
+extension Fixture.MeetingSpec {
+    init(organizer: String, subject: String, start: String, end: String, location: String?, attendees: [String],
+         cancelled: Bool) {
+        self.init(organizer: organizer, subject: subject, start: start, end: end, location: location, body: nil,
+                  attendees: attendees, optional: nil, resources: nil, responses: nil, moveTo: nil, cancelled: cancelled)
+    }
+}
+
+extension Sandbox {
+    /// A sandbox holding the fixture's mailboxes and messages. The fixture's
+    /// `clock`, if set, becomes the fixed clock unless `options` set one.
+    public convenience init(options: SandboxOptions, fixture: Fixture) throws {
+        var options = options
+        if options.fixedClock == nil, let clock = fixture.clock {
+            guard let date = EWSDateTime.parse(clock) else { throw FixtureError("clock: '\(clock)' is not a date-time") }
+            options.fixedClock = date
+        }
+        let store = try FixturePlayer.play(fixture, now: options.fixedClock ?? Date())
+        try self.init(options: options, store: store)
+    }
+}

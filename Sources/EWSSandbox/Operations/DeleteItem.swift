@@ -1,0 +1,48 @@
+import EWS
+import Foundation
+import XML
+
+/// DeleteItem: HardDelete, SoftDelete or MoveToDeletedItems; deleting an
+/// organizer's meeting sends cancellations when asked to.
+/// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/deleteitem-operation
+enum DeleteItem: SandboxOperation {
+    static let name = "DeleteItem"
+
+    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+                    _ out: XMLWriter) throws(SOAPFault) {
+        let deleteType = request.attribute("DeleteType") ?? "MoveToDeletedItems"
+        let cancellations = request.attribute("SendMeetingCancellations")
+        ResponseMessage.response(name, to: out) {
+            for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
+                let result = Result { () throws(StoreError) in
+                    if let fault = context.itemFault(index) { throw fault }
+                    try delete(id, deleteType: deleteType, cancellations: cancellations, context, &store)
+                }
+                ResponseMessage.write(name, error: result.failure, to: out)
+            }
+        }
+    }
+
+    private static func delete(_ id: XMLElement, deleteType: String, cancellations: String?,
+                               _ context: OperationContext, _ store: inout StoreState) throws(StoreError) {
+        let item = try store.resolveItem(id, context)
+        if item.kind == .calendarItem {
+            guard let cancellations else {
+                throw StoreError(.sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
+            }
+            if item.isOrganizer, item.isMeeting, cancellations != "SendToNone" {
+                try store.sendCancellations(for: item.id, now: context.now)
+            }
+        }
+        // A delegate must use MoveItem instead (PROTOCOL.md 2.2).
+        if deleteType == "MoveToDeletedItems", item.mailbox != context.mailbox {
+            throw StoreError(ResponseCode(rawValue: "ErrorCannotDeleteObject"),
+                             "Delegates cannot move items to Deleted Items; use MoveItem.")
+        }
+        if deleteType == "MoveToDeletedItems", !store.isFolder(item.folderId, "deleteditems") {
+            try store.move(item.id, to: try store.folderId("deleteditems", of: item.mailbox), now: context.now)
+        } else {
+            store.remove(item.id)
+        }
+    }
+}

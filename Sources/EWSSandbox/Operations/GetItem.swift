@@ -1,0 +1,25 @@
+import EWS
+import XML
+
+/// GetItem: items by id with the properties the shape asks for.
+/// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/getitem-operation
+enum GetItem: SandboxOperation {
+    static let name = "GetItem"
+
+    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+                    _ out: XMLWriter) throws(SOAPFault) {
+        let shape = ItemShape(request.child("ItemShape"), summary: false)
+        ResponseMessage.response(name, to: out) {
+            for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
+                let result = Result { () throws(StoreError) -> StoredItem in
+                    if let fault = context.itemFault(index) { throw fault }
+                    return try store.resolveItem(id, context)
+                }
+                ResponseMessage.write(name, error: result.failure, to: out) {
+                    guard case .success(let item) = result else { return }
+                    out.element("m:Items") { ItemWriter.write(item, shape: shape, to: out) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import EWS
+import Foundation
+import XML
+
+/// Writes stored items as EWS `t:Message`, `t:CalendarItem`, `t:MeetingRequest`…
+/// elements with the properties a shape asks for, in exact schema order
+/// (types.xsd sequences), so every answer validates.
+enum ItemWriter {
+    static func write(_ item: StoredItem, shape: ItemShape, to out: XMLWriter) {
+        out.element("t:" + item.kind.elementName) {
+            out.element("t:ItemId", ["Id": item.id, "ChangeKey": item.changeKey])
+            for name in order[item.kind] ?? [] {
+                guard let uri = fieldURI[name], shape.includes(uri) else { continue }
+                writeField(name, of: item, to: out)
+            }
+        }
+    }
+
+    /// Just the id element, as CreateItem and MoveItem answer.
+    static func writeId(_ item: StoredItem, to out: XMLWriter) {
+        out.element("t:" + item.kind.elementName) {
+            out.element("t:ItemId", ["Id": item.id, "ChangeKey": item.changeKey])
+        }
+    }
+
+    // Element order per item type (types.xsd: ItemType, then MessageType,
+    // MeetingMessageType and the specific type; or CalendarItemType).
+    private static let itemPart = ["ParentFolderId", "ItemClass", "Subject", "Sensitivity", "Body", "DateTimeReceived",
+                                   "Size", "Importance", "IsDraft", "DateTimeSent", "DateTimeCreated", "ResponseObjects",
+                                   "DisplayTo", "HasAttachments", "LastModifiedTime"]
+    private static let messagePart = ["Sender", "ToRecipients", "From", "IsRead"]
+    private static let meetingPart = ["AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed",
+                                      "ResponseType", "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer"]
+    private static let calendarCore = ["Start", "End", "IsAllDayEvent", "LegacyFreeBusyStatus", "Location", "IsMeeting",
+                                       "IsCancelled", "IsRecurring", "MeetingRequestWasSent"]
+    private static let people = ["Organizer", "RequiredAttendees", "OptionalAttendees", "Resources"]
+    static let order: [ItemKind: [String]] = [
+        .message: itemPart + messagePart,
+        .meetingRequest: itemPart + messagePart + meetingPart + ["MeetingRequestType", "IntendedFreeBusyStatus"]
+            + calendarCore + ["CalendarItemType", "MyResponseType"] + people
+            + ["Duration", "AppointmentSequenceNumber", "AppointmentState"],
+        .meetingResponse: itemPart + messagePart + meetingPart
+            + ["Start", "End", "Location", "CalendarItemType", "ProposedStart", "ProposedEnd"],
+        .meetingCancellation: itemPart + messagePart + meetingPart + ["Start", "End", "Location", "CalendarItemType"],
+        .calendarItem: itemPart + ["UID", "RecurrenceId", "DateTimeStamp"] + calendarCore
+            + ["IsResponseRequested", "CalendarItemType", "MyResponseType"] + people
+            + ["Duration", "AppointmentSequenceNumber", "AppointmentState", "IsOrganizer"],
+    ]
+
+    /// The FieldURI of each element written (UnindexedFieldURIType).
+    static let fieldURI: [String: String] = {
+        var map: [String: String] = [:]
+        let groups: [(String, [String])] = [
+            ("item", itemPart),
+            ("message", messagePart),
+            ("meeting", ["AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed", "ResponseType",
+                         "ProposedStart", "ProposedEnd"]),
+            ("meetingRequest", ["MeetingRequestType", "IntendedFreeBusyStatus"]),
+            ("calendar", ["UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer", "CalendarItemType", "MyResponseType",
+                          "Duration", "AppointmentSequenceNumber", "AppointmentState", "IsResponseRequested"]
+                + calendarCore + people),
+        ]
+        for (prefix, names) in groups {
+            for name in names where map[name] == nil { map[name] = prefix + ":" + name }
+        }
+        return map
+    }()
+
+    private static func writeField(_ name: String, of item: StoredItem, to out: XMLWriter) {
+        func text(_ value: String?) { if let value { out.element("t:" + name, text: value) } }
+        func bool(_ value: Bool) { out.element("t:" + name, text: value ? "true" : "false") }
+        func date(_ value: Date?) { text(value.map(EWSDateTime.format)) }
+        func mailbox(_ address: Address?) {
+            guard let address else { return }
+            out.element("t:" + name) { writeMailbox(address, to: out) }
+        }
+        func attendees(_ role: Attendee.Role) {
+            let list = item.attendees.filter { $0.role == role }
+            guard !list.isEmpty else { return }
+            out.element("t:" + name) {
+                for attendee in list {
+                    out.element("t:Attendee") {
+                        out.element("t:Mailbox") { writeMailboxContent(attendee.address, to: out) }
+                        if item.isOrganizer {
+                            out.element("t:ResponseType", text: attendee.responseType)
+                            if let time = attendee.lastResponseTime { out.element("t:LastResponseTime", text: EWSDateTime.format(time)) }
+                            if let start = attendee.proposedStart { out.element("t:ProposedStart", text: EWSDateTime.format(start)) }
+                            if let end = attendee.proposedEnd { out.element("t:ProposedEnd", text: EWSDateTime.format(end)) }
+                        }
+                    }
+                }
+            }
+        }
+        switch name {
+        case "ParentFolderId": out.element("t:ParentFolderId", ["Id": item.folderId, "ChangeKey": "AQAAAA=="])
+        case "ItemClass": text(item.itemClass)
+        case "Subject": text(item.subject)
+        case "Sensitivity": text(item.sensitivity)
+        case "Body": out.element("t:Body", ["BodyType": item.bodyType], text: item.body)
+        case "DateTimeReceived": date(item.received)
+        case "Size": text(String(item.subject.utf8.count + item.body.utf8.count + 512))
+        case "Importance": text(item.importance)
+        case "IsDraft": bool(item.kind == .message && item.sent == nil)
+        case "DateTimeSent": date(item.sent)
+        case "DateTimeCreated": date(item.created)
+        case "ResponseObjects": writeResponseObjects(item, to: out)
+        case "DisplayTo": text(item.toRecipients.map(\.name).joined(separator: "; "))
+        case "HasAttachments": bool(false)
+        case "LastModifiedTime": date(item.lastModified)
+        case "Sender", "From": mailbox(item.from)
+        case "ToRecipients":
+            guard !item.toRecipients.isEmpty else { return }
+            out.element("t:ToRecipients") { for r in item.toRecipients { writeMailbox(r, to: out) } }
+        case "IsRead": bool(item.isRead)
+        case "AssociatedCalendarItemId":
+            if let id = item.associatedCalendarItemId {
+                out.element("t:AssociatedCalendarItemId", ["Id": id, "ChangeKey": IDCodec.changeKey(id: id, version: 1)])
+            }
+        case "IsDelegated": bool(false)
+        case "IsOutOfDate": bool(item.isOutOfDate)
+        case "HasBeenProcessed": bool(item.hasBeenProcessed)
+        case "ResponseType": text(item.responseType)
+        case "UID": text(item.uid)
+        case "RecurrenceId": date(item.recurrenceId)
+        case "DateTimeStamp": date(item.dateTimeStamp)
+        case "IsOrganizer": bool(item.isOrganizer)
+        case "MeetingRequestType": text(item.meetingRequestType)
+        case "IntendedFreeBusyStatus": text(item.intendedFreeBusy)
+        case "Start": date(item.start)
+        case "End": date(item.end)
+        case "IsAllDayEvent": bool(item.isAllDay)
+        case "LegacyFreeBusyStatus": text(item.freeBusy)
+        case "Location": text(item.location)
+        case "IsMeeting": bool(item.isMeeting)
+        case "IsCancelled": bool(item.isCancelled)
+        case "IsRecurring": bool(item.calendarItemType != "Single")
+        case "MeetingRequestWasSent": bool(item.isMeeting && item.isOrganizer)
+        case "IsResponseRequested": bool(item.isMeeting)
+        case "CalendarItemType": text(item.calendarItemType)
+        case "MyResponseType": text(item.isOrganizer ? "Organizer" : item.myResponseType)
+        case "Organizer": mailbox(item.organizer)
+        case "RequiredAttendees": attendees(.required)
+        case "OptionalAttendees": attendees(.optional)
+        case "Resources": attendees(.resource)
+        case "Duration":
+            if let start = item.start, let end = item.end { text(duration(end.timeIntervalSince(start))) }
+        case "AppointmentSequenceNumber": text(String(item.sequence))
+        case "AppointmentState": text(String(item.appointmentState))
+        case "ProposedStart": date(item.proposedStart)
+        case "ProposedEnd": date(item.proposedEnd)
+        default: break
+        }
+    }
+
+    static func writeMailbox(_ address: Address, to out: XMLWriter) {
+        out.element("t:Mailbox") { writeMailboxContent(address, to: out) }
+    }
+
+    private static func writeMailboxContent(_ address: Address, to out: XMLWriter) {
+        out.element("t:Name", text: address.name)
+        out.element("t:EmailAddress", text: address.email)
+        out.element("t:RoutingType", text: "SMTP")
+        out.element("t:MailboxType", text: "Mailbox")
+    }
+
+    /// The responses a client may create for the item (item:ResponseObjects).
+    private static func writeResponseObjects(_ item: StoredItem, to out: XMLWriter) {
+        var names: [String]
+        switch item.kind {
+        case .meetingRequest: names = ["AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem", "ProposeNewTime"]
+        case .meetingCancellation: names = ["RemoveItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem"]
+        case .calendarItem where item.isOrganizer: names = ["CancelCalendarItem", "ForwardItem"]
+        case .calendarItem where item.isMeeting: names = ["AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem"]
+        default: names = ["ReplyToItem", "ReplyAllToItem", "ForwardItem"]
+        }
+        if item.isCancelled, item.kind == .calendarItem { names = ["ForwardItem"] }
+        out.element("t:ResponseObjects") { for n in names { out.element("t:" + n) } }
+    }
+
+    /// An xs:duration such as `PT1H30M`.
+    static func duration(_ seconds: TimeInterval) -> String {
+        let total = max(0, Int(seconds))
+        let days = total / 86_400, hours = total / 3600 % 24, minutes = total / 60 % 60, secs = total % 60
+        var text = "P" + (days > 0 ? "\(days)D" : "") + "T"
+        if hours > 0 { text += "\(hours)H" }
+        if minutes > 0 { text += "\(minutes)M" }
+        if secs > 0 || text.hasSuffix("T") { text += "\(secs)S" }
+        return text
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// A mailbox address with its display name.
+public struct Address: Codable, Hashable, Sendable {
+    public var email: String
+    public var name: String
+    public init(email: String, name: String? = nil) {
+        self.email = email.lowercased()
+        self.name = name ?? email
+    }
+}
+
+/// What kind of item a stored item is; decides its element name and fields.
+public enum ItemKind: String, Codable, Sendable {
+    case message, calendarItem, meetingRequest, meetingResponse, meetingCancellation
+
+    /// The element name in EWS responses.
+    var elementName: String {
+        switch self {
+        case .message: "Message"
+        case .calendarItem: "CalendarItem"
+        case .meetingRequest: "MeetingRequest"
+        case .meetingResponse: "MeetingResponse"
+        case .meetingCancellation: "MeetingCancellation"
+        }
+    }
+
+    var isMeetingMessage: Bool { self == .meetingRequest || self == .meetingResponse || self == .meetingCancellation }
+}
+
+/// An attendee of a meeting, as the organizer's item tracks it.
+public struct Attendee: Codable, Sendable, Equatable {
+    public enum Role: String, Codable, Sendable { case required, optional, resource }
+    public var address: Address
+    public var role: Role
+    /// `Unknown`, `Organizer`, `Tentative`, `Accept`, `Decline`, `NoResponseReceived`.
+    public var responseType: String
+    public var lastResponseTime: Date?
+    public var proposedStart: Date?
+    public var proposedEnd: Date?
+
+    public init(address: Address, role: Role = .required, responseType: String = "Unknown") {
+        self.address = address
+        self.role = role
+        self.responseType = responseType
+    }
+}
+
+/// One item in a mailbox folder: a message, a calendar item or a meeting
+/// message. One flat record with optional fields keeps the store simple;
+/// which fields apply is decided by `kind` when the item is written out.
+public struct StoredItem: Codable, Sendable {
+    public var id: String
+    /// Bumped on every change; the ChangeKey is derived from it.
+    public var version: Int = 1
+    public var mailbox: String
+    public var folderId: String
+    public var kind: ItemKind
+    public var itemClass: String
+    public var subject = ""
+    public var body = ""
+    public var bodyType = "Text"
+    public var sensitivity = "Normal"
+    public var importance = "Normal"
+    public var created: Date
+    public var received: Date
+    public var sent: Date?
+    public var lastModified: Date
+    public var from: Address?
+    public var toRecipients: [Address] = []
+    public var isRead = false
+
+    // Calendar data (calendar items and meeting messages).
+    public var uid: String?
+    public var recurrenceId: Date?
+    public var dateTimeStamp: Date?
+    public var start: Date?
+    public var end: Date?
+    public var isAllDay = false
+    public var location: String?
+    /// LegacyFreeBusyStatus: `Free`, `Tentative`, `Busy`, `OOF`, `WorkingElsewhere`, `NoData`.
+    public var freeBusy: String?
+    public var organizer: Address?
+    public var attendees: [Attendee] = []
+    public var isMeeting = false
+    public var isCancelled = false
+    public var myResponseType: String?
+    public var sequence = 0
+    public var timeZoneId: String?
+    public var isOrganizer = false
+
+    // Meeting messages.
+    public var associatedCalendarItemId: String?
+    public var isOutOfDate = false
+    public var hasBeenProcessed = false
+    public var responseType: String?
+    public var meetingRequestType: String?
+    public var intendedFreeBusy: String?
+    public var proposedStart: Date?
+    public var proposedEnd: Date?
+
+    public init(id: String, mailbox: String, folderId: String, kind: ItemKind, itemClass: String, now: Date) {
+        self.id = id
+        self.mailbox = mailbox
+        self.folderId = folderId
+        self.kind = kind
+        self.itemClass = itemClass
+        created = now
+        received = now
+        lastModified = now
+    }
+
+    /// The ChangeKey: a new one after every change (PRODUCT.md 8).
+    public var changeKey: String { IDCodec.changeKey(id: id, version: version) }
+
+    /// `Single` or `RecurringMaster`.
+    var calendarItemType: String { "Single" }
+
+    /// AppointmentState bitmask: 0x1 meeting, 0x2 received, 0x4 cancelled.
+    var appointmentState: Int {
+        guard isMeeting else { return 0 }
+        return 1 | (isOrganizer ? 0 : 2) | (isCancelled ? 4 : 0)
+    }
+}
+
+/// A folder of a mailbox.
+public struct Folder: Codable, Sendable {
+    public var id: String
+    public var version = 1
+    public var mailbox: String
+    /// `root`, `msgfolderroot`, `inbox`, … for the distinguished folders.
+    public var distinguishedId: String?
+    public var displayName: String
+    public var parentId: String?
+    public var folderClass: String?
+    public var changeKey: String { IDCodec.changeKey(id: id, version: version) }
+}
+
+/// How the mailbox's Calendar Attendant behaves (Set-CalendarProcessing -AutomateProcessing).
+public enum AttendantMode: String, Codable, Sendable { case autoUpdate = "AutoUpdate", none = "None" }
+
+/// A mailbox: its account, folders and Calendar Attendant settings.
+public struct Mailbox: Codable, Sendable {
+    public var address: Address
+    public var password: String?
+    public var token: String?
+    public var attendant: AttendantMode = .autoUpdate
+    /// Seconds between delivery and the attendant processing a message.
+    public var attendantDelay: TimeInterval = 0
+    /// May act as any mailbox through ExchangeImpersonation.
+    public var canImpersonate = false
+    /// Accounts allowed delegate access to this mailbox.
+    public var delegates: Set<String> = []
+    public var folders: [String: String] = [:]   // distinguished id -> folder id
+}

@@ -1,0 +1,160 @@
+import EWS
+import Foundation
+
+/// Why a store operation failed: an EWS response code and its message text.
+struct StoreError: Error, Sendable {
+    let code: ResponseCode
+    let message: String
+    init(_ code: ResponseCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    static func itemNotFound(_ id: String) -> StoreError {
+        StoreError(.itemNotFound, "The specified object was not found in the store.")
+    }
+}
+
+/// Work the Calendar Attendant does after a message is delivered, when its delay is over.
+struct AttendantTask: Codable, Sendable {
+    enum Action: String, Codable, Sendable { case placeRequest, recordResponse, markCancelled }
+    var due: Date
+    var itemId: String
+    var action: Action
+}
+
+/// Everything the sandbox holds: mailboxes, folders, items and the Calendar
+/// Attendant's queue. A value mutated only under the sandbox's lock, so an
+/// operation sees and leaves a consistent store; it is dumped as JSON.
+public struct StoreState: Codable, Sendable {
+    public internal(set) var mailboxes: [String: Mailbox] = [:]
+    public internal(set) var folders: [String: Folder] = [:]
+    public internal(set) var items: [String: StoredItem] = [:]
+    var folderItems: [String: Set<String>] = [:]
+    var serial = 0
+    var attendantQueue: [AttendantTask] = []
+
+    public init() {}
+
+    /// The distinguished folders every mailbox has, with their classes.
+    static let standardFolders: [(id: String, name: String, folderClass: String?, parent: String?)] = [
+        ("root", "Root", nil, nil),
+        ("msgfolderroot", "Top of Information Store", "IPF.Note", "root"),
+        ("inbox", "Inbox", "IPF.Note", "msgfolderroot"),
+        ("calendar", "Calendar", "IPF.Appointment", "msgfolderroot"),
+        ("sentitems", "Sent Items", "IPF.Note", "msgfolderroot"),
+        ("deleteditems", "Deleted Items", "IPF.Note", "msgfolderroot"),
+        ("drafts", "Drafts", "IPF.Note", "msgfolderroot"),
+        ("outbox", "Outbox", "IPF.Note", "msgfolderroot"),
+    ]
+
+    // MARK: Mailboxes and folders
+
+    mutating func addMailbox(_ mailbox: Mailbox) {
+        var mailbox = mailbox
+        let email = mailbox.address.email
+        for spec in Self.standardFolders {
+            serial += 1
+            let id = IDCodec.folderId(serial: serial)
+            folders[id] = Folder(id: id, mailbox: email, distinguishedId: spec.id, displayName: spec.name,
+                                 parentId: spec.parent.flatMap { mailbox.folders[$0] }, folderClass: spec.folderClass)
+            folderItems[id] = []
+            mailbox.folders[spec.id] = id
+        }
+        mailboxes[email] = mailbox
+    }
+
+    func mailbox(_ email: String) -> Mailbox? { mailboxes[email.lowercased()] }
+
+    /// The id of a distinguished folder of a mailbox.
+    func folderId(_ distinguished: String, of email: String) throws(StoreError) -> String {
+        guard let mailbox = mailbox(email) else {
+            throw StoreError(.nonExistentMailbox, "The SMTP address has no mailbox associated with it.")
+        }
+        guard let id = mailbox.folders[distinguished] else {
+            throw StoreError(.folderNotFound, "The specified folder could not be found in the store.")
+        }
+        return id
+    }
+
+    func folder(_ id: String) throws(StoreError) -> Folder {
+        guard IDCodec.isWellFormed(id) else { throw StoreError(.invalidIdMalformed, "Id is malformed.") }
+        guard let folder = folders[id] else {
+            throw StoreError(.folderNotFound, "The specified folder could not be found in the store.")
+        }
+        return folder
+    }
+
+    func isFolder(_ folderId: String, _ distinguished: String) -> Bool {
+        folders[folderId]?.distinguishedId == distinguished
+    }
+
+    /// The items of a folder, unordered.
+    func items(in folderId: String) -> [StoredItem] {
+        (folderItems[folderId] ?? []).compactMap { items[$0] }
+    }
+
+    // MARK: Items
+
+    func item(_ id: String) throws(StoreError) -> StoredItem {
+        guard IDCodec.isWellFormed(id) else { throw StoreError(.invalidIdMalformed, "Id is malformed.") }
+        guard let item = items[id] else { throw .itemNotFound(id) }
+        return item
+    }
+
+    /// A new item, not yet stored.
+    mutating func newItem(_ kind: ItemKind, itemClass: String, in folderId: String, now: Date) -> StoredItem {
+        serial += 1
+        let mailbox = folders[folderId]?.mailbox ?? ""
+        return StoredItem(id: IDCodec.itemId(serial: serial), mailbox: mailbox, folderId: folderId, kind: kind,
+                          itemClass: itemClass, now: now)
+    }
+
+    /// Stores a new item or replaces a stored one in place.
+    mutating func put(_ item: StoredItem) {
+        if let old = items[item.id], old.folderId != item.folderId {
+            folderItems[old.folderId]?.remove(item.id)
+        }
+        items[item.id] = item
+        folderItems[item.folderId, default: []].insert(item.id)
+    }
+
+    /// Changes a stored item; its ChangeKey changes too.
+    @discardableResult
+    mutating func update(_ id: String, now: Date, _ change: (inout StoredItem) -> Void) throws(StoreError) -> StoredItem {
+        var item = try item(id)
+        change(&item)
+        item.version += 1
+        item.lastModified = now
+        put(item)
+        return item
+    }
+
+    /// Moves an item to another folder. Exchange gives a moved item a new id
+    /// (PROTOCOL.md 7), so the item is re-created under a fresh one.
+    @discardableResult
+    mutating func move(_ id: String, to folderId: String, now: Date) throws(StoreError) -> StoredItem {
+        let old = try item(id)
+        remove(id)
+        var moved = newItem(old.kind, itemClass: old.itemClass, in: folderId, now: now)
+        let newId = moved.id
+        moved = old
+        moved.id = newId
+        moved.folderId = folderId
+        moved.version = 1
+        moved.lastModified = now
+        put(moved)
+        return moved
+    }
+
+    /// Deletes an item for good.
+    mutating func remove(_ id: String) {
+        guard let item = items.removeValue(forKey: id) else { return }
+        folderItems[item.folderId]?.remove(id)
+    }
+
+    /// The items of a mailbox's distinguished folder matching `predicate`.
+    func find(_ distinguished: String, of email: String, where predicate: (StoredItem) -> Bool) -> [StoredItem] {
+        guard let id = try? folderId(distinguished, of: email) else { return [] }
+        return items(in: id).filter(predicate)
+    }
+}
