@@ -41,6 +41,7 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
         // Servers/ holds the Python loopback servers the transport tests start.
         .testTarget(name: "EWSTests", dependencies: ["EWS", "XML", "TestSupport"], exclude: ["Servers"]),
+        .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

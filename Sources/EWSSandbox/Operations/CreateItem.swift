@@ -22,8 +22,7 @@ enum CreateItem: SandboxOperation {
                                       savedFolder: savedFolder, context, &store)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    guard case .success(let created) = result else { return }
-                    out.element("m:Items") { for item in created { ItemWriter.writeId(item, to: out) } }
+                    out.element("m:Items") { for item in (try? result.get()) ?? [] { ItemWriter.writeId(item, to: out) } }
                 }
             }
         }

@@ -16,8 +16,7 @@ enum GetItem: SandboxOperation {
                     return try store.resolveItem(id, context)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    guard case .success(let item) = result else { return }
-                    out.element("m:Items") { ItemWriter.write(item, shape: shape, to: out) }
+                    out.element("m:Items") { if case .success(let item) = result { ItemWriter.write(item, shape: shape, to: out) } }
                 }
             }
         }

@@ -21,8 +21,7 @@ enum MoveItem: SandboxOperation {
                     return try store.move(item.id, to: folder.id, now: context.now)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    guard case .success(let moved) = result else { return }
-                    out.element("m:Items") { if returnIds { ItemWriter.writeId(moved, to: out) } }
+                    out.element("m:Items") { if returnIds, case .success(let moved) = result { ItemWriter.writeId(moved, to: out) } }
                 }
             }
         }

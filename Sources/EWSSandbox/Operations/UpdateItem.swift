@@ -18,9 +18,8 @@ enum UpdateItem: SandboxOperation {
                     return try update(change, conflict: conflict, sending: sending, context, &store)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    guard case .success(let item) = result else { return }
-                    out.element("m:Items") { ItemWriter.writeId(item, to: out) }
-                    out.element("m:ConflictResults") { out.element("t:Count", text: "0") }
+                    out.element("m:Items") { if case .success(let item) = result { ItemWriter.writeId(item, to: out) } }
+                    if result.failure == nil { out.element("m:ConflictResults") { out.element("t:Count", text: "0") } }
                 }
             }
         }
