@@ -114,7 +114,7 @@ final class Harness: @unchecked Sendable {
         <m:CreateItem SendMeetingInvitations="\(invitations)"><m:Items><t:CalendarItem>
         <t:Subject>\(subject)</t:Subject><t:Body BodyType="Text">Agenda</t:Body>
         <t:Start>\(start)</t:Start><t:End>\(end)</t:End><t:Location>Room 1</t:Location>
-        <t:RequiredAttendees>\(attendees.map { "<t:Attendee><t:Mailbox><t:EmailAddress>\($0)</t:EmailAddress></t:Mailbox></t:Attendee>" }.joined())</t:RequiredAttendees>
+        \(attendees.isEmpty ? "" : "<t:RequiredAttendees>" + attendees.map { "<t:Attendee><t:Mailbox><t:EmailAddress>\($0)</t:EmailAddress></t:Mailbox></t:Attendee>" }.joined() + "</t:RequiredAttendees>")
         \(extra)</t:CalendarItem></m:Items></m:CreateItem>
         """
     }
