@@ -62,7 +62,7 @@ struct FixturePlayer {
         mailbox.attendant = spec.calendarAttendant ?? .autoUpdate
         mailbox.attendantDelay = spec.attendantDelay ?? 0
         mailbox.canImpersonate = spec.impersonation ?? false
-        mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() })
+        mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() }).sorted()
         store.addMailbox(mailbox)
     }
 
@@ -150,9 +150,14 @@ struct FixturePlayer {
         }
         let firstDay = try load.from.map { try date($0, "load from") } ?? now
         let days = max(1, load.days ?? 90)
-        let shares = (load.requests ?? 0.7, load.responses ?? 0.2, load.cancellations ?? 0.1)
-        let total = shares.0 + shares.1 + shares.2
-        guard total > 0 else { throw FixtureError("load: requests, responses and cancellations cannot all be 0") }
+        let requests = load.requests ?? 0.7, responses = load.responses ?? 0.2, cancellations = load.cancellations ?? 0.1
+        guard requests >= 0, responses >= 0, cancellations >= 0, requests + responses + cancellations > 0 else {
+            throw FixtureError("load: requests, responses and cancellations must be ≥ 0 and not all 0")
+        }
+        // Events, not messages, are drawn: a cancelled meeting leaves a request and a
+        // cancellation, a meeting the mailbox organizes 2.5 responses on average.
+        let weights = (plain: max(0, requests - cancellations), cancelled: cancellations, organized: responses / 2.5)
+        let total = weights.plain + weights.cancelled + weights.organized
 
         var produced = 0
         var serial = 0
@@ -164,13 +169,13 @@ struct FixturePlayer {
             let minute = Double(7 * 60 + Int(rng.next() % 24) * 30) * 60
             let start = Calendar.utcStartOfDay(firstDay) + day + minute
             let end = start + Self.durations[Int(rng.next() % UInt64(Self.durations.count))]
-            if pick < shares.0 + shares.2 {
+            if pick < weights.plain + weights.cancelled {
                 // A request to the mailbox, cancelled later for the cancellation share.
                 let spec = Fixture.MeetingSpec(organizer: organizer, subject: "Load meeting \(serial)",
                                                start: EWSDateTime.format(start), end: EWSDateTime.format(end),
-                                               location: "Room", attendees: [target], cancelled: pick >= shares.0)
+                                               location: "Room", attendees: [target], cancelled: pick >= weights.plain)
                 try playMeeting(spec)
-                produced += pick >= shares.0 ? 2 : 1
+                produced += pick >= weights.plain ? 2 : 1
             } else {
                 // The mailbox organizes; attendees answer into its inbox.
                 let count = min(organizers.count, 1 + Int(rng.next() % 4), load.messages - produced)

@@ -241,11 +241,11 @@ public final class Sandbox: Sendable {
         SandboxResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
     }
 
-    /// Inspection and control for tests: `GET /_sandbox/state` dumps the store;
+    /// Inspection and control for tests: `GET` (or `POST`) `/_sandbox/state` dumps the store;
     /// `POST /_sandbox/clock?advance=SECONDS` moves a fixed clock.
     private func admin(_ request: SandboxRequest, path: String) -> SandboxResponse {
         switch (request.method, path) {
-        case ("GET", "/_sandbox/state"):
+        case ("GET", "/_sandbox/state"), ("POST", "/_sandbox/state"):
             guard let data = try? dumpJSON() else { return plain(500, "cannot encode the store") }
             return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
         case ("POST", "/_sandbox/clock"):

@@ -149,7 +149,7 @@ public struct Mailbox: Codable, Sendable {
     public var attendantDelay: TimeInterval = 0
     /// May act as any mailbox through ExchangeImpersonation.
     public var canImpersonate = false
-    /// Accounts allowed delegate access to this mailbox.
-    public var delegates: Set<String> = []
+    /// Accounts allowed delegate access to this mailbox, sorted.
+    public var delegates: [String] = []
     public var folders: [String: String] = [:]   // distinguished id -> folder id
 }

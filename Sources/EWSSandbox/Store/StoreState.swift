@@ -25,7 +25,7 @@ struct AttendantTask: Codable, Sendable {
 /// Everything the sandbox holds: mailboxes, folders, items and the Calendar
 /// Attendant's queue. A value mutated only under the sandbox's lock, so an
 /// operation sees and leaves a consistent store; it is dumped as JSON.
-public struct StoreState: Codable, Sendable {
+public struct StoreState: Encodable, Sendable {
     public internal(set) var mailboxes: [String: Mailbox] = [:]
     public internal(set) var folders: [String: Folder] = [:]
     public internal(set) var items: [String: StoredItem] = [:]
@@ -34,6 +34,10 @@ public struct StoreState: Codable, Sendable {
     var attendantQueue: [AttendantTask] = []
 
     public init() {}
+
+    // The folder index is derived from the items and, being a set, would make
+    // dumps of equal stores differ: it is left out.
+    enum CodingKeys: String, CodingKey { case mailboxes, folders, items, serial, attendantQueue }
 
     /// The distinguished folders every mailbox has, with their classes.
     static let standardFolders: [(id: String, name: String, folderClass: String?, parent: String?)] = [
