@@ -89,8 +89,9 @@ import XML
         let h = try await Harness(fixture: Self.fixture)
         defer { Task { await h.stop() } }
         #expect(try await h.post("x", path: "/owa/").status == 404)
-        let state = try await h.post("", path: "/_sandbox/state")
-        #expect(state.status == 404)   // the dump is a GET
+        #expect(try await h.post("", path: "/_sandbox/nothing").status == 404)
+        let clock = try await h.post("", path: "/_sandbox/clock?advance=60")
+        #expect(clock.status == 409)   // the system clock cannot be moved
     }
 
     @Test func impersonationActsAsTheMailboxWhenAllowed() async throws {
