@@ -36,6 +36,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Throughput of the sandbox: swift run -c release sandbox-benchmark
+        .executableTarget(name: "sandbox-benchmark", dependencies: ["EWSSandbox", "EWS"], path: "Benchmarks/SandboxBenchmark"),
+
         // Test helpers shared by the test targets (paths to ../shared).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
