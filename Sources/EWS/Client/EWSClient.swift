@@ -49,6 +49,17 @@ public struct EWSClient: Sendable {
         self.logger = logger
     }
 
+    /// A client with a transport of its own: one libcurl handle, so one kept
+    /// connection, for this mailbox. Make `authentication` once per server and
+    /// pass it to every mailbox's client, so they share OAuth tokens.
+    public init(url: URL, account: MailboxAccount, authentication: TransportAuthentication, options: TransportOptions = TransportOptions(),
+                version: ExchangeVersion = .exchange2013SP1, retry: RetryPolicy = RetryPolicy(),
+                logger: Logger = Logger(label: "meetingbot.ews")) throws(TransportError) {
+        try EndpointPolicy.check(url)
+        self.init(url: url, account: account, transport: try CurlTransport(authentication: authentication, options: options),
+                  version: version, retry: retry, logger: logger)
+    }
+
     /// The mailbox to name in distinguished folder ids: delegate access only.
     var folderMailbox: String? { account.access == .delegate ? account.address : nil }
 
@@ -98,9 +109,10 @@ public struct EWSClient: Sendable {
         }
     }
 
-    /// Sends a per-item operation; items the server was too busy for are sent
-    /// again after the wait it asks for, from the same budget. When the budget
-    /// runs out they fail as throttled, as values like any other item error.
+    /// Sends a per-item operation; items the server was too busy for (or, for
+    /// reads, failed transiently) are sent again after the wait it asks for,
+    /// from the same budget (PROTOCOL.md 9.3). When the budget runs out they
+    /// fail as throttled, as values like any other item error.
     func performEach<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> [ItemResult<Op.Element>] {
         var budget = RetryBudget(retry)
         var results = [ItemResult<Op.Element>?](repeating: nil, count: operation.itemCount)
@@ -114,7 +126,7 @@ public struct EWSClient: Sendable {
             var busy: [Int] = []
             var busyError: EWSError?
             for (position, answer) in zip(pending, answers) {
-                if case .failure(let e) = answer, e.isBusy {
+                if case .failure(let e) = answer, e.isBusy || (Op.isIdempotent && e.responseCode == .internalServerTransientError) {
                     busy.append(position)
                     if (e.backOff ?? .zero) >= (busyError?.backOff ?? .zero) { busyError = e }
                 } else {

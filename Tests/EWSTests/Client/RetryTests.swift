@@ -182,6 +182,21 @@ import Testing
         #expect(!second.contains("Id=\"a\"") && !second.contains("Id=\"c\""))
     }
 
+    @Test func transientItemErrorsAreRetriedForReadsButNotForReplies() async throws {
+        let transient = Reply.error("GetItem", "ErrorInternalServerTransientError")
+        let calendarItem = Reply.success("GetItem", "<m:Items>\(Reply.item("CalendarItem", id: "a"))</m:Items>")
+        let read = ScriptedTransport([.success(Reply.operation("GetItem", [transient])), .success(Reply.operation("GetItem", [calendarItem]))])
+        let results = try await EWSClient.test(read).performEach(GetItem.calendarItems([ItemId("a")]))
+        #expect(results.first?.value?.id.id == "a")
+        #expect(read.requests.count == 2)
+
+        let (outcome, write) = try await Self.respond([
+            .success(Reply.operation("CreateItem", [Reply.error("CreateItem", "ErrorInternalServerTransientError")])), .success(Self.accepted),
+        ])
+        #expect(outcome == .answered(.failure(EWSError(.item, "ErrorInternalServerTransientError happened", responseCode: .internalServerTransientError))))
+        #expect(write.requests.count == 1)
+    }
+
     @Test func itemsStillBusyWhenTheBudgetEndsFailAsThrottled() async throws {
         let transport = ScriptedTransport { (_, _) throws(TransportError) in
             Reply.operation("DeleteItem", [Reply.error("DeleteItem", "ErrorServerBusy", backOff: 60_000)])
