@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
         // Servers/ holds the Python loopback servers the transport tests start.
-        .testTarget(name: "EWSTests", dependencies: ["EWS", "XML", "TestSupport"], exclude: ["Servers"]),
+        .testTarget(name: "EWSTests", dependencies: ["EWS", "EWSSandbox", "XML", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -101,3 +101,18 @@ extension EWSClient {
                   transport: transport, retry: retry, sleeper: sleeper)
     }
 }
+
+/// Counts the requests it passes on to another transport.
+final class CountingTransport: HTTPTransport {
+    private let inner: any HTTPTransport
+    private let count = Mutex(0)
+
+    init(_ inner: any HTTPTransport) { self.inner = inner }
+
+    var calls: Int { count.withLock { $0 } }
+
+    func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        count.withLock { $0 += 1 }
+        return try await inner.send(request)
+    }
+}
