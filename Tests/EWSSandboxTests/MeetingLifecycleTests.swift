@@ -171,4 +171,53 @@ import XML
         let twice = "<m:DeleteItem DeleteType=\"HardDelete\"><m:ItemIds><t:ItemId Id=\"\(newId)\"/><t:ItemId Id=\"bogus\"/></m:ItemIds></m:DeleteItem>"
         #expect(try await h.call(twice, as: "room@contoso.com").responseCodes == ["ErrorItemNotFound", "ErrorInvalidIdMalformed"])
     }
+
+    @Test func answeredRequestsInDeletedItemsBecomeOutOfDateToo() async throws {
+        let h = try await Harness(fixture: Self.fixture)
+        defer { Task { await h.stop() } }
+        let meetingId = try await invite(h)
+        let request = try #require(try await requests(h, of: "ann@contoso.com").first)
+        _ = try await h.call(Harness.respond("AcceptItem", to: request.itemId), as: "ann@contoso.com")
+        let move = """
+            <m:UpdateItem ConflictResolution="AlwaysOverwrite" SendMeetingInvitationsOrCancellations="SendToAllAndSaveCopy">
+            <m:ItemChanges><t:ItemChange><t:ItemId Id="\(meetingId)"/><t:Updates>
+            <t:SetItemField><t:FieldURI FieldURI="calendar:Location"/><t:CalendarItem><t:Location>Room 2</t:Location></t:CalendarItem></t:SetItemField>
+            </t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>
+            """
+        #expect(try await h.call(move).responseCodes == ["NoError"])
+        let answered = try await requests(h, of: "ann@contoso.com", folder: "deleteditems")
+        #expect(answered.map { $0.childText("IsOutOfDate") } == ["true"])
+        #expect(try await requests(h, of: "ann@contoso.com").map { $0.childText("IsOutOfDate") } == ["false"])
+    }
+
+    @Test func cancellationsCarryTheNoteAndAreSavedOnlyWhenAsked() async throws {
+        let h = try await Harness(fixture: Self.fixture)
+        defer { Task { await h.stop() } }
+        func sentCancellations() async throws -> Int {
+            try await h.call(Harness.findItems("sentitems", restriction: Harness.classIs(ItemClass.meetingCancellation))).items.count
+        }
+        func delete(_ id: String, _ sending: String) -> String {
+            "<m:DeleteItem DeleteType=\"HardDelete\" SendMeetingCancellations=\"\(sending)\"><m:ItemIds><t:ItemId Id=\"\(id)\"/></m:ItemIds></m:DeleteItem>"
+        }
+        #expect(try await h.call(delete(try await invite(h, subject: "One"), "SendToAllAndSaveCopy")).responseCodes == ["NoError"])
+        #expect(try await sentCancellations() == 1)
+        #expect(try await h.call(delete(try await invite(h, subject: "Two"), "SendOnlyToAll")).responseCodes == ["NoError"])
+        #expect(try await sentCancellations() == 1)
+
+        // CancelCalendarItem takes its text from NewBodyContent (its Body is not used).
+        let cancel = """
+            <m:CreateItem MessageDisposition="SendOnly"><m:Items><t:CancelCalendarItem>
+            <t:ReferenceItemId Id="\(try await invite(h, subject: "Three"))"/><t:NewBodyContent BodyType="Text">Sorry, cancelled.</t:NewBodyContent>
+            </t:CancelCalendarItem></m:Items></m:CreateItem>
+            """
+        #expect(try await h.call(cancel).responseCodes == ["NoError"])
+        #expect(try await sentCancellations() == 1)
+        let received = try await h.call(Harness.findItems("inbox", restriction: Harness.classIs(ItemClass.meetingCancellation)),
+                                        as: "bob@contoso.com").items
+        #expect(received.count == 3)
+        let ids = received.map(\.itemId)
+        let bodies = try await h.call(Harness.getItems(ids, fields: ["item:Subject", "item:Body"]), as: "bob@contoso.com").items
+        let three = try #require(bodies.first { $0.childText("Subject") == "Canceled: Three" })
+        #expect(three.childText("Body") == "Sorry, cancelled.")
+    }
 }

@@ -118,7 +118,7 @@ struct FixturePlayer {
                                      sending: "SendToAllAndSaveCopy", now: now)
         }
         if spec.cancelled == true {
-            try store.cancelMeeting(meeting.id, now: tick())
+            try store.cancelMeeting(meeting.id, note: nil, saveCopy: true, now: tick())
         }
     }
 

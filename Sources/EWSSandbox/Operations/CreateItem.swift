@@ -58,7 +58,8 @@ enum CreateItem: SandboxOperation {
             guard disposition != nil else {
                 throw StoreError(.messageDispositionRequired, "MessageDisposition is required for CancelCalendarItem.")
             }
-            try store.cancelMeeting(try referenced(element, context, store).id, now: now)
+            try store.cancelMeeting(try referenced(element, context, store).id, note: element.child("NewBodyContent")?.text,
+                                    saveCopy: disposition == "SendAndSaveCopy", now: now)
             return []
         default:
             throw StoreError(.invalidRequest, "The sandbox cannot create \(element.localName) items.")

@@ -31,7 +31,8 @@ enum DeleteItem: SandboxOperation {
                 throw StoreError(.sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
             }
             if item.isOrganizer, item.isMeeting, cancellations != "SendToNone" {
-                try store.sendCancellations(for: item.id, now: context.now)
+                try store.sendCancellations(for: item.id, note: nil, saveCopy: cancellations == "SendToAllAndSaveCopy",
+                                            now: context.now)
             }
         }
         // A delegate must use MoveItem instead (PROTOCOL.md 2.2).

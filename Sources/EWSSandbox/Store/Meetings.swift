@@ -98,14 +98,14 @@ extension StoreState {
                                                 "calendar:Recurrence", "calendar:IsAllDayEvent"]
 
     /// Cancels the organizer's meeting: cancellations to the attendees, the
-    /// item to Deleted Items (CancelCalendarItem).
-    mutating func cancelMeeting(_ id: String, now: Date) throws(StoreError) {
+    /// item to Deleted Items (CancelCalendarItem; `note` is its NewBodyContent).
+    mutating func cancelMeeting(_ id: String, note: String?, saveCopy: Bool, now: Date) throws(StoreError) {
         let meeting = try item(id)
         guard meeting.kind == .calendarItem, meeting.isOrganizer else {
             throw StoreError(ResponseCode(rawValue: "ErrorInvalidItemForOperationCancelItem"),
                              "Only the organizer's calendar item can be cancelled.")
         }
-        try sendCancellations(for: id, now: now)
+        try sendCancellations(for: id, note: note, saveCopy: saveCopy, now: now)
         try move(id, to: try folderId("deleteditems", of: meeting.mailbox), now: now)
     }
 
@@ -133,10 +133,7 @@ extension StoreState {
 
     private mutating func deliverRequest(_ meeting: StoredItem, type: RequestType, to email: String, now: Date) {
         guard let inbox = try? folderId("inbox", of: email), let uid = meeting.uid else { return }
-        // An update makes the requests it replaces out of date (PROTOCOL.md 4.2).
-        for old in find("inbox", of: email, where: { $0.kind == .meetingRequest && $0.uid == uid && !$0.isOutOfDate }) {
-            _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
-        }
+        outdateRequests(uid: uid, of: email, now: now)
         var request = meetingMessage(from: meeting, kind: .meetingRequest, itemClass: ItemClass.meetingRequest,
                                      in: inbox, now: now)
         request.meetingRequestType = type.rawValue
@@ -147,22 +144,45 @@ extension StoreState {
         enqueue(request.id, .placeRequest, mailbox: email, now: now)
     }
 
-    /// Delivers cancellations of the organizer's `itemId` to its attendees.
-    mutating func sendCancellations(for itemId: String, now: Date) throws(StoreError) {
+    /// Delivers cancellations of the organizer's `itemId` to its attendees,
+    /// with the organizer's `note` (NewBodyContent) as body if given; keeps a
+    /// copy in the organizer's Sent Items when asked (…AndSaveCopy).
+    mutating func sendCancellations(for itemId: String, note: String?, saveCopy: Bool, now: Date) throws(StoreError) {
         let meeting = try item(itemId)
         for attendee in meeting.attendees {
             let email = attendee.address.email
             guard let inbox = try? folderId("inbox", of: email), let uid = meeting.uid else { continue }
-            for old in find("inbox", of: email, where: { $0.kind == .meetingRequest && $0.uid == uid && !$0.isOutOfDate }) {
-                _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
-            }
-            var cancellation = meetingMessage(from: meeting, kind: .meetingCancellation,
-                                              itemClass: ItemClass.meetingCancellation, in: inbox, now: now)
-            cancellation.subject = "Canceled: " + meeting.subject
-            cancellation.isCancelled = true
-            cancellation.importance = "High"
+            outdateRequests(uid: uid, of: email, now: now)
+            let cancellation = cancellationMessage(of: meeting, note: note, in: inbox, now: now)
             put(cancellation)
             enqueue(cancellation.id, .markCancelled, mailbox: email, now: now)
+        }
+        if saveCopy, !meeting.attendees.isEmpty, let sent = try? folderId("sentitems", of: meeting.mailbox) {
+            var copy = cancellationMessage(of: meeting, note: note, in: sent, now: now)
+            copy.isRead = true
+            put(copy)
+        }
+    }
+
+    private mutating func cancellationMessage(of meeting: StoredItem, note: String?, in folderId: String,
+                                              now: Date) -> StoredItem {
+        var cancellation = meetingMessage(from: meeting, kind: .meetingCancellation,
+                                          itemClass: ItemClass.meetingCancellation, in: folderId, now: now)
+        cancellation.subject = "Canceled: " + meeting.subject
+        cancellation.isCancelled = true
+        cancellation.importance = "High"
+        if let note { cancellation.body = note }
+        return cancellation
+    }
+
+    /// Marks the requests a newer message of the meeting replaces as out of
+    /// date (PROTOCOL.md 4.2), in every folder: an answered request in Deleted
+    /// Items is as outdated as an unanswered one in the Inbox.
+    private mutating func outdateRequests(uid: String, of email: String, now: Date) {
+        for folder in (mailbox(email)?.folders.values).map(Array.init) ?? [] {
+            for old in items(in: folder) where old.kind == .meetingRequest && old.uid == uid && !old.isOutOfDate {
+                _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
+            }
         }
     }
 
