@@ -30,7 +30,7 @@ from exchangelib import (
     EWSDateTime,
     Message,
 )
-from exchangelib.errors import ErrorCalendarMeetingRequestIsOutOfDate
+from exchangelib.errors import ErrorCalendarMeetingRequestIsOutOfDate, UnauthorizedError
 from exchangelib.items import SEND_TO_ALL_AND_SAVE_COPY, MeetingCancellation, MeetingRequest, MeetingResponse
 
 REQUEST = "IPM.Schedule.Meeting.Request"
@@ -128,8 +128,17 @@ class Contract:
         check(organizer.calendar.total_count == 0, f"the organizer's calendar starts empty: {organizer.calendar.total_count}")
         for name in ("room", "ann", "bob"):
             check(self.account(name).version.build == version.build, f"{name}: same server version")
+        # A wrong password gets Exchange's 401, which exchangelib reports as invalid credentials.
+        wrong = Configuration(service_endpoint=self.url, auth_type=BASIC,
+                              credentials=Credentials(username=self.address("ann"), password=self.password + "-wrong"))
+        try:
+            Account(primary_smtp_address=self.address("ann"), config=wrong, autodiscover=False, access_type=DELEGATE).root
+        except UnauthorizedError:
+            pass
+        else:
+            raise ContractFailure("a wrong password was accepted")
         passed(f"connect without autodiscover: auth type {organizer.protocol.auth_type} from the 401, "
-               f"version {version.api_version} build {version.build} probed")
+               f"version {version.api_version} build {version.build} probed, a wrong password refused")
 
     def invite(self):
         organizer = self.account("organizer")
@@ -176,9 +185,14 @@ class Contract:
             copies = list(self.account(name).sent.filter(item_class__startswith=RESPONSE_PREFIX))
             check(len(copies) == 1, f"{name}: one copy of the answer in Sent Items, found {len(copies)}")
         entries = {name: list(self.account(name).calendar.filter(subject=self.subject)) for name in answers}
-        check([e.my_response_type for e in entries["room"]] == ["Accept"], f"room's calendar: {entries['room']}")
-        check([e.my_response_type for e in entries["ann"]] == ["Tentative"], f"ann's calendar: {entries['ann']}")
+        shown = {name: [(e.my_response_type, e.legacy_free_busy_status) for e in entries[name]] for name in ("room", "ann")}
+        check(shown == {"room": [("Accept", "Busy")], "ann": [("Tentative", "Tentative")]},
+              f"the attendees' calendar entries show their answers: {shown}")
         check(entries["bob"] == [], f"bob declined, so his calendar has no entry: {entries['bob']}")
+        for name in ("room", "ann"):
+            answered = self.requests(name, "trash")[0].associated_calendar_item_id
+            check(answered and answered.id == entries[name][0].id,
+                  f"{name}: the answered request points at the re-created calendar item: {answered}")
         passed("room accepts, ann tentatively accepts, bob declines (requests found by item class)")
 
         organizer = self.account("organizer")

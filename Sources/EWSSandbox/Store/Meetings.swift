@@ -264,11 +264,17 @@ extension StoreState {
             put(entry)
             results.append(entry)
         }
-        // The request goes to Deleted Items (PROTOCOL.md 5.4).
+        // The request goes to Deleted Items (PROTOCOL.md 5.4); it points at the
+        // re-created calendar item, as Exchange finds that item by the meeting's UID.
         if let request, !isFolder(request.folderId, "deleteditems") {
             let deleted = try folderId("deleteditems", of: email)
             let moved = try move(request.id, to: deleted, now: now)
-            results.append(try update(moved.id, now: now) { $0.isRead = true; $0.myResponseType = answer.rawValue })
+            let placed = results.first?.id
+            results.append(try update(moved.id, now: now) {
+                $0.isRead = true
+                $0.myResponseType = answer.rawValue
+                $0.associatedCalendarItemId = placed
+            })
         }
         try sendResponse(for: meeting, answer, options, from: email, now: now)
         return results
