@@ -101,14 +101,9 @@ enum CreateItem: SandboxOperation {
         if disposition == "SendAndSaveCopy" { store.put(message) }
         for recipient in message.toRecipients {
             guard let inbox = try? store.folderId("inbox", of: recipient.email) else { continue }
-            var copy = store.newItem(.message, itemClass: message.itemClass, in: inbox, now: now)
-            let id = copy.id
-            copy = message
-            copy.id = id
-            copy.mailbox = recipient.email
-            copy.folderId = inbox
-            copy.isRead = false
-            store.put(copy)
+            var delivered = store.copy(message, to: inbox, now: now)
+            delivered.isRead = false
+            store.put(delivered)
         }
         // Exchange returns no ids for sent messages (PROTOCOL.md 5.1).
         return []

@@ -189,20 +189,8 @@ extension StoreState {
     /// A meeting message in `folderId` carrying the meeting's calendar data.
     private mutating func meetingMessage(from meeting: StoredItem, kind: ItemKind, itemClass: String,
                                          in folderId: String, now: Date) -> StoredItem {
-        var message = newItem(kind, itemClass: itemClass, in: folderId, now: now)
-        let id = message.id
-        let mailbox = message.mailbox
-        message = meeting
-        message.id = id
-        message.version = 1
-        message.mailbox = mailbox
-        message.folderId = folderId
-        message.kind = kind
-        message.itemClass = itemClass
-        message.created = now
-        message.received = now
+        var message = copy(meeting, to: folderId, kind: kind, itemClass: itemClass, now: now)
         message.sent = now
-        message.lastModified = now
         message.from = meeting.organizer
         message.toRecipients = meeting.attendees.map(\.address)
         message.isRead = false
@@ -302,15 +290,10 @@ extension StoreState {
         if options.disposition != "SendOnly" { put(response) }
         guard options.disposition != "SaveOnly", let organizer = meeting.organizer?.email,
               let inbox = try? folderId("inbox", of: organizer) else { return }
-        var delivered = newItem(.meetingResponse, itemClass: answer.itemClass, in: inbox, now: now)
-        let id = delivered.id
-        delivered = response
-        delivered.id = id
-        delivered.mailbox = organizer
-        delivered.folderId = inbox
+        var delivered = copy(response, to: inbox, now: now)
         delivered.isRead = false
         put(delivered)
-        enqueue(id, .recordResponse, mailbox: organizer, now: now)
+        enqueue(delivered.id, .recordResponse, mailbox: organizer, now: now)
     }
 
     /// Takes a cancelled meeting off the attendee's calendar and removes the cancellation.
@@ -335,24 +318,13 @@ extension StoreState {
     }
 
     private mutating func attendeeCalendarItem(from source: StoredItem, in calendar: String, now: Date) -> StoredItem {
-        var entry = newItem(.calendarItem, itemClass: ItemClass.appointment, in: calendar, now: now)
-        let id = entry.id
-        let mailbox = entry.mailbox
-        entry = source
-        entry.id = id
-        entry.version = 1
-        entry.mailbox = mailbox
-        entry.folderId = calendar
-        entry.kind = .calendarItem
-        entry.itemClass = ItemClass.appointment
+        var entry = copy(source, to: calendar, kind: .calendarItem, itemClass: ItemClass.appointment, now: now)
         entry.isOrganizer = false
         entry.isMeeting = true
         entry.isOutOfDate = false
         entry.associatedCalendarItemId = nil
         entry.meetingRequestType = nil
         entry.responseType = nil
-        entry.created = now
-        entry.lastModified = now
         return entry
     }
 

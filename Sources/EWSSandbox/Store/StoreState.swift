@@ -133,19 +133,33 @@ public struct StoreState: Encodable, Sendable {
         return item
     }
 
+    /// A copy of `source` under a fresh id in `folderId` (not yet stored), as
+    /// a new item: version 1, created, received and modified `now`.
+    mutating func copy(_ source: StoredItem, to folderId: String, kind: ItemKind? = nil, itemClass: String? = nil,
+                       now: Date) -> StoredItem {
+        var copy = source
+        serial += 1
+        copy.id = IDCodec.itemId(serial: serial)
+        copy.version = 1
+        copy.mailbox = folders[folderId]?.mailbox ?? ""
+        copy.folderId = folderId
+        copy.kind = kind ?? source.kind
+        copy.itemClass = itemClass ?? source.itemClass
+        copy.created = now
+        copy.received = now
+        copy.lastModified = now
+        return copy
+    }
+
     /// Moves an item to another folder. Exchange gives a moved item a new id
     /// (PROTOCOL.md 7), so the item is re-created under a fresh one.
     @discardableResult
     mutating func move(_ id: String, to folderId: String, now: Date) throws(StoreError) -> StoredItem {
         let old = try item(id)
         remove(id)
-        var moved = newItem(old.kind, itemClass: old.itemClass, in: folderId, now: now)
-        let newId = moved.id
-        moved = old
-        moved.id = newId
-        moved.folderId = folderId
-        moved.version = 1
-        moved.lastModified = now
+        var moved = copy(old, to: folderId, now: now)
+        moved.created = old.created
+        moved.received = old.received
         put(moved)
         return moved
     }
