@@ -19,8 +19,11 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
+# Until the bot lands, the tour is the sandbox itself: it serves the bundled demo
+# mailboxes on http://127.0.0.1:8080/EWS/Exchange.asmx until Ctrl-C.
 demo: setup
-	$(SWIFT) run meetingbot demo
+	$(SWIFT) build --product meetingbot
+	$(SWIFT) run meetingbot sandbox --fixture scripts/demo-fixture.yml --port 8080 --schema $(SHARED)/ews/schema
 
 clean:
 	rm -rf .build
