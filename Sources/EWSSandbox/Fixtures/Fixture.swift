@@ -5,6 +5,18 @@ import Yams
 /// A sandbox fixture: mailboxes, busy times, meetings played through the
 /// organizer and attendee paths, and an optional generated load. The smallest
 /// one is a list of mailboxes with passwords (PRODUCT.md 8).
+///
+/// Appointments and meetings may recur. Their `start` and `end` are instants
+/// (`2026-03-02T08:00:00Z`); `timezone` (IANA `Europe/Berlin` or Windows
+/// `W. Europe Standard Time`, default UTC) is the zone whose wall clock the
+/// series keeps across daylight-saving changes:
+///
+/// ```yaml
+/// timezone: Europe/Berlin
+/// recurrence: { pattern: weekly, interval: 1, days: [monday, wednesday], count: 10 }
+/// ```
+///
+/// See `RecurrenceSpec` for every key.
 public struct Fixture: Codable, Sendable {
     public struct MailboxSpec: Codable, Sendable {
         public var address: String
@@ -27,6 +39,8 @@ public struct Fixture: Codable, Sendable {
         public var end: String
         /// LegacyFreeBusyStatus: Busy (default), Tentative, Free, OOF.
         public var showAs: String?
+        public var timezone: String?
+        public var recurrence: RecurrenceSpec?
     }
 
     /// A meeting the organizer sends; attendees' answers, an update and a
@@ -46,6 +60,8 @@ public struct Fixture: Codable, Sendable {
         /// A new start and end sent as a full update.
         public var moveTo: MoveSpec?
         public var cancelled: Bool?
+        public var timezone: String?
+        public var recurrence: RecurrenceSpec?
     }
 
     public struct MoveSpec: Codable, Sendable {
@@ -101,12 +117,12 @@ extension Fixture.MailboxSpec {
     }
 }
 extension Fixture.AppointmentSpec {
-    enum CodingKeys: String, CodingKey { case mailbox, subject, start, end, showAs = "show_as" }
+    enum CodingKeys: String, CodingKey { case mailbox, subject, start, end, timezone, recurrence, showAs = "show_as" }
 }
 extension Fixture.MeetingSpec {
     enum CodingKeys: String, CodingKey {
         case organizer, subject, start, end, location, body, attendees, optional, resources, responses, cancelled
-        case moveTo = "move_to"
+        case timezone, recurrence, moveTo = "move_to"
     }
 }
 

@@ -4,7 +4,7 @@ import Foundation
 /// A generated load: `messages` meeting messages waiting in one mailbox,
 /// sent by generated organizers, in a seeded mix of requests, responses (to
 /// meetings the mailbox organizes) and cancellations, with a spread of
-/// durations and times. The same seed gives the same mailbox.
+/// durations, times and recurrences. The same seed gives the same mailbox.
 public struct LoadSpec: Codable, Sendable {
     public var seed: UInt64?
     /// The mailbox that receives the messages; created with password `secret` if missing.
@@ -19,9 +19,12 @@ public struct LoadSpec: Codable, Sendable {
     public var from: String?
     /// Meetings start within this many days (default 90).
     public var days: Int?
+    /// Share of the meetings that recur (default 0.15), with a seeded mix of
+    /// patterns and ends.
+    public var recurring: Double?
 
     enum CodingKeys: String, CodingKey {
-        case seed, mailbox, messages, organizers, requests, responses, cancellations, from, days
+        case seed, mailbox, messages, organizers, requests, responses, cancellations, from, days, recurring
     }
 }
 
@@ -85,7 +88,21 @@ struct FixturePlayer {
         item.start = try date(spec.start, "appointment start")
         item.end = try date(spec.end, "appointment end")
         item.freeBusy = spec.showAs ?? "Busy"
+        try schedule(&item, timezone: spec.timezone, recurrence: spec.recurrence, "appointment '\(item.subject)'")
         _ = try store.createMeeting(item, invitations: "SendToNone", now: now)
+    }
+
+    /// Sets the item's time zone and recurrence; errors name the item.
+    private func schedule(_ item: inout StoredItem, timezone: String?, recurrence: Fixture.RecurrenceSpec?,
+                          _ what: String) throws {
+        do {
+            let zoneId = try Fixture.windowsTimeZone(timezone)
+            item.timeZoneId = zoneId
+            guard let recurrence, let start = item.start, let zone = WindowsTimeZones.timeZone(forWindowsId: zoneId) else { return }
+            item.recurrence = try recurrence.recurrence(first: start, in: zone)
+        } catch {
+            throw FixtureError("\(what): \(error)")
+        }
     }
 
     mutating func playMeeting(_ spec: Fixture.MeetingSpec) throws {
@@ -98,6 +115,7 @@ struct FixturePlayer {
         item.location = spec.location
         item.start = try date(spec.start, "meeting start")
         item.end = try date(spec.end, "meeting end")
+        try schedule(&item, timezone: spec.timezone, recurrence: spec.recurrence, "meeting '\(item.subject)'")
         let roles: [(Attendee.Role, [String]?)] = [(.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources)]
         for (role, list) in roles {
             item.attendees += (list ?? []).map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0), role: role) }
@@ -139,6 +157,9 @@ struct FixturePlayer {
 
     mutating func generate(_ load: LoadSpec, now: Date) throws {
         var rng = SplitMix64(seed: load.seed ?? 1)
+        // A stream of its own, so that recurrences leave the rest of a seed's mix as it was.
+        var recurrenceRng = SplitMix64(seed: (load.seed ?? 1) ^ 0x5EED_0F_5E81E5)
+        let recurringShare = load.recurring ?? 0.15
         let target = load.mailbox.lowercased()
         if store.mailbox(target) == nil {
             try addMailbox(Fixture.MailboxSpec(address: target, password: "secret"))
@@ -169,11 +190,13 @@ struct FixturePlayer {
             let minute = Double(7 * 60 + Int(rng.next() % 24) * 30) * 60
             let start = Calendar.utcStartOfDay(firstDay) + day + minute
             let end = start + Self.durations[Int(rng.next() % UInt64(Self.durations.count))]
+            let recurrence = recurrenceRng.nextDouble() < recurringShare ? Self.recurrence(from: start, &recurrenceRng) : nil
             if pick < weights.plain + weights.cancelled {
                 // A request to the mailbox, cancelled later for the cancellation share.
                 let spec = Fixture.MeetingSpec(organizer: organizer, subject: "Load meeting \(serial)",
                                                start: EWSDateTime.format(start), end: EWSDateTime.format(end),
-                                               location: "Room", attendees: [target], cancelled: pick >= weights.plain)
+                                               location: "Room", attendees: [target], cancelled: pick >= weights.plain,
+                                               recurrence: recurrence)
                 try playMeeting(spec)
                 produced += pick >= weights.plain ? 2 : 1
             } else {
@@ -186,6 +209,7 @@ struct FixturePlayer {
                 item.subject = "Load meeting \(serial)"
                 item.start = start
                 item.end = end
+                try schedule(&item, timezone: nil, recurrence: recurrence, "load meeting \(serial)")
                 item.attendees = attendees.map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0)) }
                 let meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
                 for attendee in attendees {
@@ -197,6 +221,26 @@ struct FixturePlayer {
                 produced += count
             }
         }
+    }
+}
+
+extension FixturePlayer {
+    private static let patterns = ["daily", "weekly", "weekly", "weekly", "monthly", "monthly", "yearly"]
+    private static let indexes = ["first", "second", "third", "fourth", "last"]
+
+    /// A seeded recurrence for a generated meeting starting at `start`: every
+    /// pattern, absolute and relative, ending by count, by date or never.
+    static func recurrence(from start: Date, _ rng: inout SplitMix64) -> Fixture.RecurrenceSpec {
+        func pick(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        let pattern = patterns[pick(patterns.count)]
+        var spec = Fixture.RecurrenceSpec(pattern: pattern, interval: pattern == "yearly" ? nil : 1 + pick(2))
+        if pattern == "monthly" || pattern == "yearly", pick(2) == 0 { spec.index = indexes[pick(indexes.count)] }
+        switch pick(4) {
+        case 0, 1: spec.count = 2 + pick(19)
+        case 2: spec.until = String(EWSDateTime.format(start + Double(7 + pick(365)) * 86_400).prefix(10))
+        default: break
+        }
+        return spec
     }
 }
 
@@ -227,9 +271,10 @@ extension Fixture.MailboxSpec {
 
 extension Fixture.MeetingSpec {
     init(organizer: String, subject: String, start: String, end: String, location: String?, attendees: [String],
-         cancelled: Bool) {
+         cancelled: Bool, recurrence: Fixture.RecurrenceSpec?) {
         self.init(organizer: organizer, subject: subject, start: start, end: end, location: location, body: nil,
-                  attendees: attendees, optional: nil, resources: nil, responses: nil, moveTo: nil, cancelled: cancelled)
+                  attendees: attendees, optional: nil, resources: nil, responses: nil, moveTo: nil, cancelled: cancelled,
+                  timezone: nil, recurrence: recurrence)
     }
 }
 

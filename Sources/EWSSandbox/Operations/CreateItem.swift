@@ -36,7 +36,8 @@ enum CreateItem: SandboxOperation {
         case "CalendarItem":
             let folder = if let savedFolder { try store.resolveFolder(savedFolder, context) }
                 else { try store.folder(try store.folderId("calendar", of: context.mailbox)) }
-            return [try createMeeting(element, in: folder, invitations: invitations, now: now, &store)]
+            return [try createMeeting(element, in: folder, invitations: invitations, timeZoneId: context.timeZoneId,
+                                      now: now, &store)]
         case "Message":
             return try createMessage(element, disposition: disposition ?? "SaveOnly", savedFolder: savedFolder, context, &store)
         case "AcceptItem", "TentativelyAcceptItem", "DeclineItem":
@@ -74,13 +75,18 @@ enum CreateItem: SandboxOperation {
         return try store.resolveItem(reference, context)
     }
 
-    private static func createMeeting(_ element: XMLElement, in folder: Folder, invitations: String?, now: Date,
-                                      _ store: inout StoreState) throws(StoreError) -> StoredItem {
+    /// A calendar item's zone is its StartTimeZone, else the request's
+    /// TimeZoneContext (if it names a known zone), else UTC.
+    private static func createMeeting(_ element: XMLElement, in folder: Folder, invitations: String?, timeZoneId: String?,
+                                      now: Date, _ store: inout StoreState) throws(StoreError) -> StoredItem {
         guard let invitations else {
             throw StoreError(.sendMeetingInvitationsRequired, "SendMeetingInvitations is required for calendar items.")
         }
         var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment, in: folder.id, now: now)
-        ItemFields.apply(element, to: &item)
+        try ItemFields.apply(element, to: &item)
+        if item.timeZoneId == nil {
+            item.timeZoneId = timeZoneId.flatMap { WindowsTimeZones.timeZone(forWindowsId: $0) == nil ? nil : $0 } ?? "UTC"
+        }
         return try store.createMeeting(item, invitations: invitations, now: now)
     }
 
@@ -90,7 +96,7 @@ enum CreateItem: SandboxOperation {
         let target = if let savedFolder { try store.resolveFolder(savedFolder, context).id }
             else { try store.folderId(disposition == "SaveOnly" ? "drafts" : "sentitems", of: context.mailbox) }
         var message = store.newItem(.message, itemClass: ItemClass.note, in: target, now: now)
-        ItemFields.apply(element, to: &message)
+        try ItemFields.apply(element, to: &message)
         message.from = store.mailbox(context.mailbox)?.address
         guard disposition != "SaveOnly" else {
             store.put(message)

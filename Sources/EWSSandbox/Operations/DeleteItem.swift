@@ -3,7 +3,8 @@ import Foundation
 import XML
 
 /// DeleteItem: HardDelete, SoftDelete or MoveToDeletedItems; deleting an
-/// organizer's meeting sends cancellations when asked to.
+/// organizer's meeting sends cancellations when asked to; deleting an
+/// occurrence takes it out of its series.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/deleteitem-operation
 enum DeleteItem: SandboxOperation {
     static let name = "DeleteItem"
@@ -25,10 +26,14 @@ enum DeleteItem: SandboxOperation {
 
     private static func delete(_ id: XMLElement, deleteType: String, cancellations: String?,
                                _ context: OperationContext, _ store: inout StoreState) throws(StoreError) {
-        let item = try store.resolveItem(id, context)
+        let item = try store.resolveItem(id, context, allowingOccurrence: true)
         if item.kind == .calendarItem {
             guard let cancellations else {
                 throw StoreError(.sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
+            }
+            // An occurrence is deleted from its series, whatever the DeleteType.
+            if item.occurrenceOf != nil {
+                return try store.deleteOccurrence(item, cancellations: cancellations, now: context.now)
             }
             if item.isOrganizer, item.isMeeting, cancellations != "SendToNone" {
                 try store.sendCancellations(for: item.id, note: nil, saveCopy: cancellations == "SendToAllAndSaveCopy",

@@ -1,7 +1,8 @@
 import EWS
 import XML
 
-/// GetItem: items by id with the properties the shape asks for.
+/// GetItem: items by id (occurrences and masters of occurrences included)
+/// with the properties the shape asks for.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/getitem-operation
 enum GetItem: SandboxOperation {
     static let name = "GetItem"
@@ -13,7 +14,7 @@ enum GetItem: SandboxOperation {
             for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
                 let result = Result { () throws(StoreError) -> StoredItem in
                     if let fault = context.itemFault(index) { throw fault }
-                    return try store.resolveItem(id, context)
+                    return try store.resolveItem(id, context, allowingOccurrence: true)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
                     out.element("m:Items") { if case .success(let item) = result { ItemWriter.write(item, shape: shape, to: out) } }

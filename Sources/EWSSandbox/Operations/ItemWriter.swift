@@ -31,20 +31,23 @@ enum ItemWriter {
     private static let messagePart = ["Sender", "ToRecipients", "From", "IsRead"]
     private static let meetingPart = ["AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed",
                                       "ResponseType", "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer"]
-    private static let calendarCore = ["Start", "End", "IsAllDayEvent", "LegacyFreeBusyStatus", "Location", "IsMeeting",
+    private static let calendarCore = ["Start", "End", "OriginalStart", "IsAllDayEvent", "LegacyFreeBusyStatus", "Location", "IsMeeting",
                                        "IsCancelled", "IsRecurring", "MeetingRequestWasSent"]
     private static let people = ["Organizer", "RequiredAttendees", "OptionalAttendees", "Resources"]
+    private static let seriesPart = ["Recurrence", "FirstOccurrence", "LastOccurrence", "ModifiedOccurrences",
+                                     "DeletedOccurrences", "MeetingTimeZone", "StartTimeZone", "EndTimeZone"]
+    private static let zoneIds = ["StartTimeZoneId", "EndTimeZoneId"]
     static let order: [ItemKind: [String]] = [
         .message: itemPart + messagePart,
         .meetingRequest: itemPart + messagePart + meetingPart + ["MeetingRequestType", "IntendedFreeBusyStatus"]
             + calendarCore + ["CalendarItemType", "MyResponseType"] + people
-            + ["Duration", "AppointmentSequenceNumber", "AppointmentState"],
+            + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds,
         .meetingResponse: itemPart + messagePart + meetingPart
-            + ["Start", "End", "Location", "CalendarItemType", "ProposedStart", "ProposedEnd"],
-        .meetingCancellation: itemPart + messagePart + meetingPart + ["Start", "End", "Location", "CalendarItemType"],
+            + ["Start", "End", "Location", "Recurrence", "CalendarItemType", "ProposedStart", "ProposedEnd"],
+        .meetingCancellation: itemPart + messagePart + meetingPart + ["Start", "End", "Location", "Recurrence", "CalendarItemType"],
         .calendarItem: itemPart + ["UID", "RecurrenceId", "DateTimeStamp"] + calendarCore
             + ["IsResponseRequested", "CalendarItemType", "MyResponseType"] + people
-            + ["Duration", "AppointmentSequenceNumber", "AppointmentState", "IsOrganizer"],
+            + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds + ["IsOrganizer"],
     ]
 
     /// The FieldURI of each element written (UnindexedFieldURIType).
@@ -58,7 +61,7 @@ enum ItemWriter {
             ("meetingRequest", ["MeetingRequestType", "IntendedFreeBusyStatus"]),
             ("calendar", ["UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer", "CalendarItemType", "MyResponseType",
                           "Duration", "AppointmentSequenceNumber", "AppointmentState", "IsResponseRequested"]
-                + calendarCore + people),
+                + calendarCore + people + seriesPart + zoneIds),
         ]
         for (prefix, names) in groups {
             for name in names where map[name] == nil { map[name] = prefix + ":" + name }
@@ -128,12 +131,13 @@ enum ItemWriter {
         case "IntendedFreeBusyStatus": text(item.intendedFreeBusy)
         case "Start": date(item.start)
         case "End": date(item.end)
+        case "OriginalStart": date(item.recurrence == nil ? item.recurrenceId : nil)
         case "IsAllDayEvent": bool(item.isAllDay)
         case "LegacyFreeBusyStatus": text(item.freeBusy)
         case "Location": text(item.location)
         case "IsMeeting": bool(item.isMeeting)
         case "IsCancelled": bool(item.isCancelled)
-        case "IsRecurring": bool(item.calendarItemType != "Single")
+        case "IsRecurring": bool(item.isRecurring)
         case "MeetingRequestWasSent": bool(item.isMeeting && item.isOrganizer)
         case "IsResponseRequested": bool(item.isMeeting)
         case "CalendarItemType": text(item.calendarItemType)
@@ -148,7 +152,45 @@ enum ItemWriter {
         case "AppointmentState": text(String(item.appointmentState))
         case "ProposedStart": date(item.proposedStart)
         case "ProposedEnd": date(item.proposedEnd)
+        case "Recurrence": item.recurrence?.write(to: out)
+        case "FirstOccurrence", "LastOccurrence", "ModifiedOccurrences", "DeletedOccurrences":
+            writeOccurrences(name, of: item, to: out)
+        case "MeetingTimeZone": if let id = item.timeZoneId { out.element("t:MeetingTimeZone", ["TimeZoneName": id]) }
+        case "StartTimeZone", "EndTimeZone": if let id = item.timeZoneId { out.element("t:" + name, ["Id": id]) }
+        case "StartTimeZoneId", "EndTimeZoneId": text(item.timeZoneId)
         default: break
+        }
+    }
+
+    /// A master's first and last occurrence and its exceptions (OccurrenceInfoType:
+    /// ItemId, Start, End, OriginalStart; DeletedOccurrenceInfoType: Start).
+    private static func writeOccurrences(_ name: String, of item: StoredItem, to out: XMLWriter) {
+        guard let series = item.series else { return }
+        func info(_ element: String, originalStart: Date, start: Date, end: Date) {
+            let id = IDCodec.occurrenceId(master: item.id, originalStart: originalStart)
+            out.element("t:" + element) {
+                out.element("t:ItemId", ["Id": id, "ChangeKey": IDCodec.changeKey(id: id, version: item.version)])
+                out.element("t:Start", text: EWSDateTime.format(start))
+                out.element("t:End", text: EWSDateTime.format(end))
+                out.element("t:OriginalStart", text: EWSDateTime.format(originalStart))
+            }
+        }
+        switch name {
+        case "FirstOccurrence", "LastOccurrence":
+            guard let o = name == "FirstOccurrence" ? series.firstOccurrence : series.lastOccurrence else { return }
+            info(name, originalStart: o.originalStart, start: o.start, end: o.end)
+        case "ModifiedOccurrences":
+            guard !item.modifiedOccurrences.isEmpty else { return }
+            out.element("t:ModifiedOccurrences") {
+                for o in item.modifiedOccurrences { info("Occurrence", originalStart: o.originalStart, start: o.start, end: o.end) }
+            }
+        default:
+            guard !item.deletedOccurrences.isEmpty else { return }
+            out.element("t:DeletedOccurrences") {
+                for start in item.deletedOccurrences {
+                    out.element("t:DeletedOccurrence") { out.element("t:Start", text: EWSDateTime.format(start)) }
+                }
+            }
         }
     }
 

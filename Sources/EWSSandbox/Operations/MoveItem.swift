@@ -16,7 +16,11 @@ enum MoveItem: SandboxOperation {
             for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
                 let result = Result { () throws(StoreError) -> StoredItem in
                     if let fault = context.itemFault(index) { throw fault }
-                    let item = try store.resolveItem(id, context)
+                    let item = try store.resolveItem(id, context, allowingOccurrence: true)
+                    guard item.occurrenceOf == nil else {
+                        throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotMoveOrCopyOccurrence"),
+                                         "An occurrence of a recurring meeting cannot be moved.")
+                    }
                     let folder = try store.resolveFolder(target, context)
                     return try store.move(item.id, to: folder.id, now: context.now)
                 }

@@ -11,6 +11,9 @@ struct OperationContext {
     let now: Date
     /// Per-item fault injection: the error to answer for the item at this index, if any.
     let itemFault: (Int) -> StoreError?
+    /// The Windows id in the `TimeZoneContext` header: the zone of calendar
+    /// items the request gives none (exchangelib sends the account's).
+    var timeZoneId: String?
 }
 
 /// One EWS operation of the sandbox: reads the request element, changes the
@@ -46,10 +49,33 @@ extension StoreState {
         return folder
     }
 
-    /// A `t:ItemId` or `t:ReferenceItemId`.
-    func resolveItem(_ element: XMLElement, _ context: OperationContext) throws(StoreError) -> StoredItem {
-        let item = try self.item(element.attribute("Id") ?? "")
+    /// A `t:ItemId` or `t:ReferenceItemId`, a `t:OccurrenceItemId` (a
+    /// master's InstanceIndex) or a `t:RecurringMasterItemId` (the master of
+    /// an occurrence). Occurrences are not stored: only operations that pass
+    /// `allowingOccurrence` can work on one.
+    func resolveItem(_ element: XMLElement, _ context: OperationContext,
+                     allowingOccurrence: Bool = false) throws(StoreError) -> StoredItem {
+        let item: StoredItem
+        switch element.localName {
+        case "OccurrenceItemId":
+            guard let index = element.attribute("InstanceIndex").flatMap(Int.init) else {
+                throw StoreError(.invalidRequest, "OccurrenceItemId needs an InstanceIndex.")
+            }
+            item = try occurrence(of: element.attribute("RecurringMasterId") ?? "", index: index)
+        case "RecurringMasterItemId":
+            guard let master = try instance(element.attribute("OccurrenceId") ?? "").occurrenceOf else {
+                throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotUseIdForRecurringMasterId"),
+                                 "The OccurrenceId does not identify an occurrence of a recurring master.")
+            }
+            item = try self.item(master)
+        default:
+            item = try instance(element.attribute("Id") ?? "")
+        }
         try authorize(item.mailbox, context)
+        if item.occurrenceOf != nil, !allowingOccurrence {
+            throw StoreError(.invalidOperation, "The sandbox changes a recurring meeting as a whole: use the id of its "
+                             + "recurring master (DeleteItem on an occurrence id removes one occurrence).")
+        }
         return item
     }
 }

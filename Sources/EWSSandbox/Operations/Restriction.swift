@@ -100,7 +100,7 @@ enum FieldValue {
         case "calendar:IsCancelled": .bool(item.isCancelled)
         case "calendar:IsMeeting": .bool(item.isMeeting)
         case "calendar:IsAllDayEvent": .bool(item.isAllDay)
-        case "calendar:IsRecurring": .bool(item.calendarItemType != "Single")
+        case "calendar:IsRecurring": .bool(item.isRecurring)
         case "calendar:LegacyFreeBusyStatus": item.freeBusy.map(FieldValue.text)
         case "calendar:MyResponseType": item.myResponseType.map(FieldValue.text)
         case "calendar:CalendarItemType": .text(item.calendarItemType)

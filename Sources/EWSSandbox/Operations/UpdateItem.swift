@@ -45,13 +45,14 @@ enum UpdateItem: SandboxOperation {
             switch update.localName {
             case "SetItemField", "AppendToItemField":
                 guard let value = update.children.first(where: { $0.localName != "FieldURI" && $0.localName != "ExtendedFieldURI" && $0.localName != "IndexedFieldURI" }) else { continue }
-                changed.formUnion(ItemFields.apply(value, to: &item))
+                changed.formUnion(try ItemFields.apply(value, to: &item))
             case "DeleteItemField":
                 changed.insert(uri)
                 clear(uri, on: &item)
             default: continue
             }
         }
+        try item.alignSeries()
         item.version += 1
         item.lastModified = context.now
         store.put(item)
@@ -63,6 +64,10 @@ enum UpdateItem: SandboxOperation {
     private static func clear(_ uri: String, on item: inout StoredItem) {
         switch uri {
         case "calendar:Location": item.location = nil
+        case "calendar:Recurrence":
+            item.recurrence = nil
+            item.deletedOccurrences = []
+            item.modifiedOccurrences = []
         case "calendar:RequiredAttendees": item.attendees.removeAll { $0.role == .required }
         case "calendar:OptionalAttendees": item.attendees.removeAll { $0.role == .optional }
         case "calendar:Resources": item.attendees.removeAll { $0.role == .resource }

@@ -167,7 +167,8 @@ public final class Sandbox: Sendable {
             let header = envelopeElement.child("Header")
             try checkVersion(header)
             let mailbox = try actingMailbox(header, user: user)
-            let context = OperationContext(user: user, mailbox: mailbox, now: now, itemFault: decision.itemFault)
+            let context = OperationContext(user: user, mailbox: mailbox, now: now, itemFault: decision.itemFault,
+                                           timeZoneId: header?.path("TimeZoneContext", "TimeZoneDefinition")?.attribute("Id"))
             // An operation throws before it changes anything, so a fault leaves the store as it was.
             let bytes = try envelope.envelope { out in
                 try withStore { state in try operation.run(operationElement, context, &state, out) }

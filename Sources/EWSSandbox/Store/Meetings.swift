@@ -57,6 +57,7 @@ extension StoreState {
             throw StoreError(ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
                              "The end date is earlier than the start date.")
         }
+        try item.alignSeries()
         if item.freeBusy == nil { item.freeBusy = "Busy" }
         if item.uid == nil { item.uid = Self.uid(for: item.id) }
         item.organizer = mailbox(item.mailbox)?.address
@@ -144,15 +145,18 @@ extension StoreState {
         enqueue(request.id, .placeRequest, mailbox: email, now: now)
     }
 
-    /// Delivers cancellations of the organizer's `itemId` to its attendees,
-    /// with the organizer's `note` (NewBodyContent) as body if given; keeps a
-    /// copy in the organizer's Sent Items when asked (…AndSaveCopy).
-    mutating func sendCancellations(for itemId: String, note: String?, saveCopy: Bool, now: Date) throws(StoreError) {
-        let meeting = try item(itemId)
+    /// Delivers cancellations of the organizer's `itemId` to its attendees:
+    /// of the whole meeting, or of one `occurrence` of a recurring one (which
+    /// leaves the series' requests in date). The organizer's `note`
+    /// (NewBodyContent) is the body if given; a copy stays in the organizer's
+    /// Sent Items when asked (…AndSaveCopy).
+    mutating func sendCancellations(for itemId: String, occurrence: StoredItem? = nil, note: String?, saveCopy: Bool,
+                                    now: Date) throws(StoreError) {
+        let meeting = if let occurrence { occurrence } else { try item(itemId) }
         for attendee in meeting.attendees {
             let email = attendee.address.email
             guard let inbox = try? folderId("inbox", of: email), let uid = meeting.uid else { continue }
-            outdateRequests(uid: uid, of: email, now: now)
+            if occurrence == nil { outdateRequests(uid: uid, of: email, now: now) }
             let cancellation = cancellationMessage(of: meeting, note: note, in: inbox, now: now)
             put(cancellation)
             enqueue(cancellation.id, .markCancelled, mailbox: email, now: now)
@@ -196,6 +200,7 @@ extension StoreState {
         message.isRead = false
         message.isOrganizer = false
         message.associatedCalendarItemId = nil
+        message.occurrenceOf = nil
         message.hasBeenProcessed = false
         message.isOutOfDate = false
         message.dateTimeStamp = now
@@ -245,9 +250,7 @@ extension StoreState {
             var entry = attendeeCalendarItem(from: existing ?? meeting, in: calendar, now: now)
             entry.myResponseType = answer.rawValue
             entry.freeBusy = answer == .accept ? (meeting.intendedFreeBusy ?? "Busy") : "Tentative"
-            entry.start = meeting.start
-            entry.end = meeting.end
-            entry.location = meeting.location
+            entry.takeSchedule(from: meeting)
             entry.sequence = meeting.sequence
             put(entry)
             results.append(entry)
@@ -278,9 +281,8 @@ extension StoreState {
         response.toRecipients = meeting.organizer.map { [$0] } ?? []
         response.uid = meeting.uid
         response.recurrenceId = meeting.recurrenceId
-        response.start = meeting.start
-        response.end = meeting.end
-        response.location = meeting.location
+        // A response to a recurring request answers the series and says so (MeetingResponse has Recurrence).
+        response.takeSchedule(from: meeting)
         response.responseType = answer.rawValue
         response.proposedStart = options.proposedStart
         response.proposedEnd = options.proposedEnd
@@ -304,7 +306,11 @@ extension StoreState {
         }
         let deleted = try folderId("deleteditems", of: cancellation.mailbox)
         if let entry = calendarItem(uid: cancellation.uid, of: cancellation.mailbox) {
-            try move(entry.id, to: deleted, now: now)
+            if let originalStart = cancellation.cancelledOccurrence(of: entry) {
+                try update(entry.id, now: now) { $0.deleteOccurrence(originalStart) }
+            } else {
+                try move(entry.id, to: deleted, now: now)
+            }
         }
         if !isFolder(cancellation.folderId, "deleteditems") {
             try move(cancellation.id, to: deleted, now: now)
@@ -359,9 +365,7 @@ extension StoreState {
         if let existing = calendarItem(uid: request.uid, of: request.mailbox) {
             entry = existing
             entry.subject = request.subject
-            entry.start = request.start
-            entry.end = request.end
-            entry.location = request.location
+            entry.takeSchedule(from: request)
             entry.attendees = request.attendees
             entry.sequence = request.sequence
             entry.body = request.body
@@ -404,12 +408,15 @@ extension StoreState {
         }
     }
 
-    /// Marks the attendee's calendar item of a cancelled meeting as cancelled and free.
+    /// Marks the attendee's calendar item of a cancelled meeting as cancelled
+    /// and free; a cancelled occurrence is taken out of the attendee's series.
     private mutating func markCancelled(_ cancellation: StoredItem, now: Date) {
         var associated: String?
         if let entry = calendarItem(uid: cancellation.uid, of: cancellation.mailbox) {
             associated = entry.id
+            let occurrence = cancellation.cancelledOccurrence(of: entry)
             _ = try? update(entry.id, now: now) {
+                if let occurrence { return $0.deleteOccurrence(occurrence) }
                 $0.isCancelled = true
                 $0.freeBusy = "Free"
                 if !$0.subject.hasPrefix("Canceled: ") { $0.subject = "Canceled: " + $0.subject }
@@ -419,5 +426,31 @@ extension StoreState {
             $0.hasBeenProcessed = true
             $0.associatedCalendarItemId = associated
         }
+    }
+}
+
+extension StoredItem {
+    /// Takes the meeting's time, place and recurrence from `source`: what an
+    /// answer or an update brings to the attendee's calendar item.
+    mutating func takeSchedule(from source: StoredItem) {
+        start = source.start
+        end = source.end
+        isAllDay = source.isAllDay
+        location = source.location
+        timeZoneId = source.timeZoneId
+        recurrence = source.recurrence
+        deletedOccurrences = source.deletedOccurrences
+        modifiedOccurrences = source.modifiedOccurrences
+    }
+
+    /// For a cancellation of one occurrence (it has a RecurrenceId and no
+    /// recurrence) of the recurring `entry`: that occurrence's original start.
+    func cancelledOccurrence(of entry: StoredItem) -> Date? {
+        guard recurrence == nil, entry.recurrence != nil else { return nil }
+        return recurrenceId
+    }
+
+    mutating func deleteOccurrence(_ originalStart: Date) {
+        if !deletedOccurrences.contains(originalStart) { deletedOccurrences.append(originalStart) }
     }
 }

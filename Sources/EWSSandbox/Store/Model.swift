@@ -1,3 +1,4 @@
+import EWS
 import Foundation
 
 /// A mailbox address with its display name.
@@ -86,8 +87,22 @@ public struct StoredItem: Codable, Sendable {
     public var isCancelled = false
     public var myResponseType: String?
     public var sequence = 0
+    /// The Windows id of the item's time zone ("W. Europe Standard Time"):
+    /// a recurring series keeps its wall-clock time in it.
     public var timeZoneId: String?
     public var isOrganizer = false
+
+    // Recurrence: a recurring master's pattern and its exceptions.
+    public var recurrence: Recurrence?
+    /// Original starts of the occurrences deleted from the series.
+    public var deletedOccurrences: [Date] = []
+    /// Occurrences moved to another time.
+    public var modifiedOccurrences: [ModifiedOccurrence] = []
+    /// Set on an occurrence or exception built from a master for an answer
+    /// (never stored): the master's id. `recurrenceId` is its original start.
+    public var occurrenceOf: String?
+    /// An occurrence that was moved (an `Exception`).
+    public var isException = false
 
     // Meeting messages.
     public var associatedCalendarItemId: String?
@@ -113,8 +128,33 @@ public struct StoredItem: Codable, Sendable {
     /// The ChangeKey: a new one after every change (PRODUCT.md 8).
     public var changeKey: String { IDCodec.changeKey(id: id, version: version) }
 
-    /// `Single` or `RecurringMaster`.
-    var calendarItemType: String { "Single" }
+    /// `RecurringMaster` with a recurrence; `Occurrence` or `Exception` for
+    /// one instance of a series (an expanded occurrence, or a meeting message
+    /// about one); else `Single`.
+    var calendarItemType: String {
+        if recurrence != nil { return "RecurringMaster" }
+        if recurrenceId != nil { return isException ? "Exception" : "Occurrence" }
+        return "Single"
+    }
+
+    /// IsRecurring as Exchange sets it: true for instances, requests and the
+    /// attendee's master, but false for the organizer's master (a quirk
+    /// Microsoft documents on the IsRecurring reference page).
+    var isRecurring: Bool {
+        switch calendarItemType {
+        case "Single": false
+        case "RecurringMaster": !(kind == .calendarItem && isOrganizer)
+        default: true
+        }
+    }
+
+    /// The series of a recurring master, in its time zone (UTC when it has none).
+    var series: RecurringSeries? {
+        guard let recurrence, let start, let end else { return nil }
+        let zone = timeZoneId.flatMap(WindowsTimeZones.timeZone(forWindowsId:)) ?? .gmt
+        return RecurringSeries(recurrence: recurrence, start: start, end: end, timeZone: zone,
+                               deletedOccurrences: deletedOccurrences, modifiedOccurrences: modifiedOccurrences)
+    }
 
     /// AppointmentState bitmask: 0x1 meeting, 0x2 received, 0x4 cancelled.
     var appointmentState: Int {

@@ -1,0 +1,91 @@
+import EWS
+import Foundation
+
+/// Occurrences of recurring masters: built from the master when an answer
+/// needs them (CalendarView, GetItem by occurrence id) and never stored, as
+/// Exchange keeps only the master and its exceptions.
+extension StoredItem {
+    /// The master's occurrence `o` as an item of its own: the master's fields
+    /// with the occurrence's id, times and RecurrenceId.
+    func instance(_ o: Occurrence) -> StoredItem {
+        var item = self
+        item.id = IDCodec.occurrenceId(master: id, originalStart: o.originalStart)
+        item.recurrence = nil
+        item.deletedOccurrences = []
+        item.modifiedOccurrences = []
+        item.occurrenceOf = id
+        item.recurrenceId = o.originalStart
+        item.isException = o.isModified
+        item.start = o.start
+        item.end = o.end
+        return item
+    }
+
+    /// Checks a recurring master and puts its Start and End on its first
+    /// occurrence, as Exchange shows a master (wherever the client put them,
+    /// only their time of day and length count).
+    mutating func alignSeries() throws(StoreError) {
+        guard var pattern = series else { return }
+        pattern.deletedOccurrences = []
+        pattern.modifiedOccurrences = []
+        guard let first = pattern.firstOccurrence else {
+            throw StoreError(ResponseCode(rawValue: "ErrorRecurrenceHasNoOccurrence"), "The recurrence has no occurrence.")
+        }
+        start = first.start
+        end = first.end
+    }
+
+    /// The occurrences of a recurring master overlapping [from, to); nil for
+    /// an item that is not a master.
+    func instances(from: Date, to: Date) -> [StoredItem]? {
+        // A pattern has at most one occurrence a day, and CalendarView windows
+        // are at most two years long, so the window bounds the work.
+        series.map { $0.occurrences(from: from, to: to, limit: .max).map(instance) }
+    }
+}
+
+extension StoreState {
+    /// An item by id: a stored item, or an occurrence of a stored master.
+    func instance(_ id: String) throws(StoreError) -> StoredItem {
+        guard let (masterId, originalStart) = IDCodec.occurrence(id) else { return try item(id) }
+        let master = try item(masterId)
+        return try occurrence(of: master) { $0.occurrence(originalStart: originalStart) }
+    }
+
+    /// Occurrence `index` (1-based) of a master (`t:OccurrenceItemId`).
+    func occurrence(of masterId: String, index: Int) throws(StoreError) -> StoredItem {
+        let master = try item(masterId)
+        return try occurrence(of: master) { $0.occurrence(index: index) }
+    }
+
+    /// The occurrence `find` picks from the master's series, with Exchange's
+    /// errors for an item that is no master, a deleted occurrence and one the
+    /// series does not have.
+    private func occurrence(of master: StoredItem, _ find: (RecurringSeries) -> Occurrence?) throws(StoreError) -> StoredItem {
+        guard let series = master.series else {
+            throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotUseIdForOccurrenceId"),
+                             "The item is not a recurring master, so it has no occurrences.")
+        }
+        if let o = find(series) { return master.instance(o) }
+        var undeleted = series
+        undeleted.deletedOccurrences = []
+        if find(undeleted) != nil {
+            throw StoreError(ResponseCode(rawValue: "ErrorCalendarOccurrenceIsDeletedFromRecurrence"),
+                             "The occurrence was deleted from the recurrence.")
+        }
+        throw StoreError(ResponseCode(rawValue: "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange"),
+                         "The occurrence index is out of the recurrence range.")
+    }
+
+    /// Deletes one occurrence from its master (DeleteItem on an occurrence
+    /// id). The organizer's attendees get a cancellation of that occurrence
+    /// unless `cancellations` is `SendToNone`.
+    mutating func deleteOccurrence(_ occurrence: StoredItem, cancellations: String, now: Date) throws(StoreError) {
+        guard let masterId = occurrence.occurrenceOf, let originalStart = occurrence.recurrenceId else { return }
+        let master = try update(masterId, now: now) { $0.deleteOccurrence(originalStart) }
+        if master.isOrganizer, master.isMeeting, cancellations != "SendToNone" {
+            try sendCancellations(for: masterId, occurrence: occurrence, note: nil,
+                                  saveCopy: cancellations == "SendToAllAndSaveCopy", now: now)
+        }
+    }
+}
