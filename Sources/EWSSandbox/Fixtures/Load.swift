@@ -103,6 +103,7 @@ struct FixturePlayer {
         } catch {
             throw FixtureError("\(what): \(error)")
         }
+        do { try item.alignSeries() } catch { throw FixtureError("\(what): \(error.message)") }
     }
 
     mutating func playMeeting(_ spec: Fixture.MeetingSpec) throws {
@@ -237,7 +238,10 @@ extension FixturePlayer {
         if pattern == "monthly" || pattern == "yearly", pick(2) == 0 { spec.index = indexes[pick(indexes.count)] }
         switch pick(4) {
         case 0, 1: spec.count = 2 + pick(19)
-        case 2: spec.until = String(EWSDateTime.format(start + Double(7 + pick(365)) * 86_400).prefix(10))
+        case 2:
+            // Far enough for the first occurrence of a relative pattern, which may fall a period later.
+            let minimum = ["daily": 7, "weekly": 14, "monthly": 62][pattern] ?? 400
+            spec.until = String(EWSDateTime.format(start + Double(minimum + pick(365)) * 86_400).prefix(10))
         default: break
         }
         return spec

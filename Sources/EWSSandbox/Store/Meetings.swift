@@ -431,8 +431,11 @@ extension StoreState {
 
 extension StoredItem {
     /// Takes the meeting's time, place and recurrence from `source`: what an
-    /// answer or an update brings to the attendee's calendar item.
+    /// answer or an update brings to the attendee's calendar item. Occurrences
+    /// cancelled since the request was sent stay deleted while the pattern is
+    /// the same.
     mutating func takeSchedule(from source: StoredItem) {
+        let cancelled = recurrence == source.recurrence ? deletedOccurrences : []
         start = source.start
         end = source.end
         isAllDay = source.isAllDay
@@ -441,6 +444,7 @@ extension StoredItem {
         recurrence = source.recurrence
         deletedOccurrences = source.deletedOccurrences
         modifiedOccurrences = source.modifiedOccurrences
+        for originalStart in cancelled { deleteOccurrence(originalStart) }
     }
 
     /// For a cancellation of one occurrence (it has a RecurrenceId and no
