@@ -65,8 +65,9 @@ final class CurlEasy {
         try set(CURLOPT_NOPROXY, "localhost,127.0.0.1,::1")
         try set(CURLOPT_ACCEPT_ENCODING, "")            // every encoding libcurl can decode
         try check(ccurl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes)), "CURLOPT_MAXFILESIZE_LARGE")
-        try check(ccurl_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION, Self.receiveBody), "CURLOPT_WRITEFUNCTION")
-        try check(ccurl_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader), "CURLOPT_HEADERFUNCTION")
+        try check(ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, Self.receiveBody), "CURLOPT_WRITEFUNCTION")
+        try check(ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader), "CURLOPT_HEADERFUNCTION")
+        try check(ccurl_setopt_callback(handle, CURLOPT_READFUNCTION, Self.sendBody), "CURLOPT_READFUNCTION")
         switch authentication {
         case .none:
             break
@@ -83,10 +84,14 @@ final class CurlEasy {
         try set(CURLOPT_PASSWORD, password.reveal())
     }
 
-    /// Sends `request` as a POST and returns the final answer. With
-    /// `request.isIdempotent == false` a new connection is used: libcurl
-    /// silently resends a request on a reused connection that turns out to be
-    /// dead, and a write must never be sent twice.
+    /// Sends `request` as a POST and returns the final answer.
+    ///
+    /// libcurl resends a request by itself when a reused connection closes
+    /// before any answer arrives, which a write must never be. So a request
+    /// that is not idempotent goes out over a new connection, with a body
+    /// libcurl can read only once: a resend then fails (CURLE_SEND_FAIL_REWIND)
+    /// instead of happening. NTLM needs this too: it always sends the body over
+    /// the connection its handshake authenticated, a reused one.
     func post(_ request: HTTPRequest) throws(TransportError) -> HTTPResponse {
         errorBuffer[0] = 0
         var list: UnsafeMutablePointer<curl_slist>?
@@ -102,11 +107,18 @@ final class CurlEasy {
         try set(CURLOPT_POST, 1)
         try set(CURLOPT_FRESH_CONNECT, request.isIdempotent ? 0 : 1)
         try check(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
-        // COPYPOSTFIELDS copies the bytes, so nothing points into Swift memory afterwards.
-        let copied = request.body.isEmpty
-            ? ccurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
-            : request.body.withUnsafeBytes { ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
-        try check(copied, "CURLOPT_COPYPOSTFIELDS")
+        let source = BodySource(request.body)
+        if request.isIdempotent {
+            // COPYPOSTFIELDS copies the bytes, so nothing points into Swift memory afterwards.
+            let copied = request.body.isEmpty
+                ? ccurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                : request.body.withUnsafeBytes { ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+            try check(copied, "CURLOPT_COPYPOSTFIELDS")
+        } else {
+            // No post fields: libcurl reads the body through `sendBody`, which cannot rewind.
+            try set(CURLOPT_POSTFIELDS, pointer: nil)
+            try check(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+        }
         try set(CURLOPT_HTTPHEADER, pointer: list.map { UnsafeMutableRawPointer($0) })
         defer { _ = ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, nil) }
 
@@ -114,9 +126,9 @@ final class CurlEasy {
         let context = Unmanaged.passUnretained(sink).toOpaque()
         try set(CURLOPT_WRITEDATA, pointer: context)
         try set(CURLOPT_HEADERDATA, pointer: context)
-        let rc = withExtendedLifetime(sink) { curl_easy_perform(handle) }
-        _ = ccurl_setopt_pointer(handle, CURLOPT_WRITEDATA, nil)
-        _ = ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, nil)
+        try set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(source).toOpaque())
+        let rc = withExtendedLifetime((sink, source)) { curl_easy_perform(handle) }
+        for option in [CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_READDATA] { _ = ccurl_setopt_pointer(handle, option, nil) }
 
         var sentBytes = 0
         let sent = ccurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sentBytes) != CURLE_OK || sentBytes > 0
@@ -137,7 +149,7 @@ final class CurlEasy {
             return TransportError(.connect, "cannot connect: \(detail)", requestSent: false)
         case CURLE_OPERATION_TIMEDOUT:
             return TransportError(.timeout, "timed out: \(detail)", requestSent: requestSent)
-        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+        case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_FAIL_REWIND:
             return TransportError(.dropped, "the connection closed before the answer was complete: \(detail)", requestSent: requestSent)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
             return TransportError(.tls, "TLS failed (check the server certificate or the configured CA file): \(detail)", requestSent: false)
@@ -175,6 +187,25 @@ final class CurlEasy {
         var headers: [String: String] = [:]
         var exceeded = false
         init(limit: Int) { self.limit = limit }
+    }
+
+    /// A request body that libcurl reads once, front to back.
+    private final class BodySource {
+        let bytes: [UInt8]
+        var offset = 0
+        init(_ bytes: [UInt8]) { self.bytes = bytes }
+    }
+
+    private static let sendBody: curl_read_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let source = Unmanaged<BodySource>.fromOpaque(context).takeUnretainedValue()
+        let n = min(size * count, source.bytes.count - source.offset)
+        guard n > 0 else { return 0 }
+        source.bytes.withUnsafeBytes { all in
+            if let base = all.baseAddress { UnsafeMutableRawPointer(buffer).copyMemory(from: base + source.offset, byteCount: n) }
+        }
+        source.offset += n
+        return n
     }
 
     private static let receiveBody: curl_write_callback = { data, size, count, context in

@@ -4,7 +4,8 @@
 Binds 127.0.0.1 on a free port, prints "PORT <n>", and serves until its
 standard input closes. Each path is one behaviour the transport must handle:
 
-  POST /echo             200 with the request's headers and body as JSON
+  POST /echo             200 with the request's headers, body and request target as JSON
+                         (as a proxy it sees the absolute URL: http://host:port/echo)
   POST /basic            Basic auth against $TEST_BASIC_CREDENTIALS (user:password)
   POST /big?n=N&chunked=1   N bytes, with Content-Length or chunked
   POST /slow?s=S         answers after S seconds
@@ -73,7 +74,8 @@ class Handler(BaseHTTPRequestHandler):
             route(query, body)
 
     def route_echo(self, query, body):
-        answer = {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body.decode("utf-8", "replace")}
+        answer = {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body.decode("utf-8", "replace"),
+                  "target": self.path}
         self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
 
     def route_basic(self, query, body):

@@ -8,6 +8,8 @@ standard input closes. NTLM authenticates the connection, as IIS does: once
 the handshake succeeds, later requests on that connection need no header.
 
   POST /ews    401 + WWW-Authenticate: NTLM until authenticated, then 200 with the user
+  POST /drop   like /ews, but once authenticated it takes the request and closes the
+               connection without an answer (a proxy timing out after the server acted)
   POST /stats  connections, completed handshakes and requests as JSON (no authentication)
 """
 import base64
@@ -20,7 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import spnego
 
 lock = threading.Lock()
-state = {"connections": 0, "handshakes": 0, "requests": 0}
+state = {"connections": 0, "handshakes": 0, "requests": 0, "dropped": 0}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -71,6 +73,11 @@ class Handler(BaseHTTPRequestHandler):
             self.user = self.context.client_principal
             with lock:
                 state["handshakes"] += 1
+        if self.path == "/drop":
+            with lock:
+                state["dropped"] += 1
+            self.close_connection = True
+            return
         answer = {"user": self.user, "body_bytes": len(body)}
         self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
 

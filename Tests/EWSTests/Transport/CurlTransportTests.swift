@@ -45,6 +45,16 @@ struct CurlTransportTests {
         #expect(after["connections", default: 0] - before["connections", default: 0] == 2)
     }
 
+    @Test func theConfiguredProxyCarriesTheRequest() async throws {
+        let proxy = try Self.server()
+        let transport = try CurlTransport(authentication: .none, options: TransportOptions(proxy: "http://127.0.0.1:\(proxy.port)"))
+        // 127.0.0.2 is loopback but not on the no-proxy list; the proxy answers itself, nothing is sent there.
+        let url = try #require(URL(string: "http://127.0.0.2:9/echo"))
+        let response = try await Self.post(transport, url)
+        let echo = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(echo?["target"] as? String == "http://127.0.0.2:9/echo")
+    }
+
     @Test func basicAuthentication() async throws {
         let server = try Self.server(environment: ["TEST_BASIC_CREDENTIALS": "room@example.com:pa55:word"])
         let good = try CurlTransport(authentication: .basic(username: "room@example.com", password: Secret("pa55:word")))
@@ -232,6 +242,21 @@ struct CurlTransportTests {
         }
         let stats = try await server.stats()
         #expect(stats["handshakes"] == 1)
+
+        // A write's body (read once, never rewound) arrives whole.
+        let write = try await Self.post(transport, server.url("/ews"), body, idempotent: false)
+        #expect(write.status == 200)
+        #expect((try JSONSerialization.jsonObject(with: Data(write.body)) as? [String: Any])?["body_bytes"] as? Int == body.utf8.count)
+
+        // NTLM sends a write's body over an authenticated, so reused, connection. When
+        // that connection closes without an answer, libcurl must not send it again.
+        let dropped = try await #require(throws: TransportError.self) {
+            try await Self.post(transport, server.url("/drop"), body, idempotent: false)
+        }
+        #expect(TransportError.dropped ~= dropped)
+        #expect(dropped.requestSent)
+        let afterDrop = try await server.stats()
+        #expect(afterDrop["dropped"] == 1, "\(afterDrop)")
 
         let wrong = try CurlTransport(authentication: .ntlm(username: "CONTOSO\\svc-meetingbot", password: Secret("nope")))
         #expect(try await Self.post(wrong, server.url("/ews")).status == 401)
