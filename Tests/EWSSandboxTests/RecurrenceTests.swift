@@ -262,6 +262,65 @@ import XML
         #expect(accepted.allSatisfy { $0.childText("MyResponseType") == "Accept" && $0.childText("LegacyFreeBusyStatus") == "Busy" })
     }
 
+    static func setTimes(_ idElement: String, start: String, end: String, sending: String = "SendToNone",
+                         conflict: String = "NeverOverwrite", extra: String = "") -> String {
+        """
+        <m:UpdateItem ConflictResolution="\(conflict)" SendMeetingInvitationsOrCancellations="\(sending)">
+        <m:ItemChanges><t:ItemChange>\(idElement)<t:Updates>
+        <t:SetItemField><t:FieldURI FieldURI="calendar:Start"/><t:CalendarItem><t:Start>\(start)</t:Start></t:CalendarItem></t:SetItemField>
+        <t:SetItemField><t:FieldURI FieldURI="calendar:End"/><t:CalendarItem><t:End>\(end)</t:End></t:CalendarItem></t:SetItemField>
+        \(extra)</t:Updates></t:ItemChange></m:ItemChanges></m:UpdateItem>
+        """
+    }
+
+    @Test func movingAnOccurrenceMakesAnExceptionOfTheSeries() async throws {
+        let h = try await Harness(fixture: Self.fixture)
+        defer { Task { await h.stop() } }
+        let masterId = try await create(h, Self.createSeries("Gym", start: "2026-03-02T08:00:00Z", end: "2026-03-02T09:00:00Z",
+            recurrence: Self.recurrence(Self.weekly("Monday"), Self.numbered("2026-03-02", 4))))
+        let march = ("2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z")
+        let before = try await view(h, march.0, march.1)
+        try #require(before.count == 4)
+        let second = before[1]
+        let staleKey = try #require(second.child("ItemId")?.attribute("ChangeKey"))
+        let idElement = "<t:ItemId Id=\"\(second.itemId)\" ChangeKey=\"\(staleKey)\"/>"
+        let moved = try await h.call(Self.setTimes(idElement, start: "2026-03-10T13:00:00Z", end: "2026-03-10T14:00:00Z"))
+        #expect(moved.responseCodes == ["NoError"])
+        #expect(moved.items.first?.itemId == second.itemId)
+
+        let after = try await view(h, march.0, march.1)
+        #expect(starts(after) == ["2026-03-02T08:00:00Z", "2026-03-10T13:00:00Z", "2026-03-16T08:00:00Z", "2026-03-23T08:00:00Z"])
+        #expect(after.compactMap { $0.childText("CalendarItemType") } == ["Occurrence", "Exception", "Occurrence", "Occurrence"])
+        #expect(after.dropFirst().first?.childText("RecurrenceId") == "2026-03-09T08:00:00Z")
+        let master = try #require(try await h.call(Self.getAll("<t:ItemId Id=\"\(masterId)\"/>")).items.first)
+        #expect(master.path("ModifiedOccurrences", "Occurrence", "Start")?.trimmedText == "2026-03-10T13:00:00Z")
+        #expect(master.path("ModifiedOccurrences", "Occurrence", "OriginalStart")?.trimmedText == "2026-03-09T08:00:00Z")
+
+        // The old ChangeKey is stale now; by index, the exception moves again, out of March.
+        #expect(try await h.call(Self.setTimes(idElement, start: "2026-03-11T13:00:00Z", end: "2026-03-11T14:00:00Z")).responseCodes
+            == ["ErrorIrresolvableConflict"])
+        let byIndex = "<t:OccurrenceItemId RecurringMasterId=\"\(masterId)\" InstanceIndex=\"2\"/>"
+        #expect(try await h.call(Self.setTimes(byIndex, start: "2026-04-20T08:00:00Z", end: "2026-04-20T09:00:00Z")).responseCodes
+            == ["NoError"])
+        #expect(starts(try await view(h, march.0, march.1)) == ["2026-03-02T08:00:00Z", "2026-03-16T08:00:00Z", "2026-03-23T08:00:00Z"])
+        let april = try await view(h, "2026-04-15T00:00:00Z", "2026-04-25T00:00:00Z")
+        #expect(april.map(\.itemId) == [second.itemId])
+        #expect(april.first?.childText("CalendarItemType") == "Exception")
+
+        // What the sandbox does not do is refused, not done halfway.
+        let subject = "<t:SetItemField><t:FieldURI FieldURI=\"item:Subject\"/><t:CalendarItem><t:Subject>Moved</t:Subject></t:CalendarItem></t:SetItemField>"
+        #expect(try await h.call(Self.setTimes(byIndex, start: "2026-04-20T08:00:00Z", end: "2026-04-20T09:00:00Z", extra: subject))
+            .responseCodes == ["ErrorInvalidOperation"])
+        let meetingId = try await create(h, Self.createSeries("Team", start: "2026-03-03T08:00:00Z", end: "2026-03-03T09:00:00Z",
+            recurrence: Self.recurrence(Self.weekly("Tuesday"), Self.numbered("2026-03-03", 3)),
+            attendees: ["ann@contoso.com"], invitations: "SendToAllAndSaveCopy"))
+        let occurrence = "<t:OccurrenceItemId RecurringMasterId=\"\(meetingId)\" InstanceIndex=\"1\"/>"
+        #expect(try await h.call(Self.setTimes(occurrence, start: "2026-03-03T10:00:00Z", end: "2026-03-03T11:00:00Z",
+                                               sending: "SendToAllAndSaveCopy")).responseCodes == ["ErrorInvalidOperation"])
+        #expect(try await h.call(Self.setTimes(occurrence, start: "2026-03-03T12:00:00Z", end: "2026-03-03T11:00:00Z"))
+            .responseCodes == ["ErrorCalendarEndDateIsEarlierThanStartDate"])
+    }
+
     @Test func aRecurringRequestCarriesItsRecurrenceThroughTheAttendeesSide() async throws {
         let h = try await Harness(fixture: Self.fixture)
         defer { Task { await h.stop() } }

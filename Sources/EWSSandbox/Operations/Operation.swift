@@ -74,7 +74,7 @@ extension StoreState {
         try authorize(item.mailbox, context)
         if item.occurrenceOf != nil, !allowingOccurrence {
             throw StoreError(.invalidOperation, "The sandbox changes a recurring meeting as a whole: use the id of its "
-                             + "recurring master (DeleteItem on an occurrence id removes one occurrence).")
+                             + "recurring master (DeleteItem removes one occurrence, UpdateItem moves one).")
         }
         return item
     }

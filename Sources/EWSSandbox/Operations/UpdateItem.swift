@@ -3,7 +3,8 @@ import Foundation
 import XML
 
 /// UpdateItem: SetItemField / AppendToItemField / DeleteItemField on items;
-/// for an organizer's meeting, sends a full or informational update.
+/// for an organizer's meeting, sends a full or informational update. New
+/// times for an occurrence make it an exception of its series.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/updateitem-operation
 enum UpdateItem: SandboxOperation {
     static let name = "UpdateItem"
@@ -27,8 +28,11 @@ enum UpdateItem: SandboxOperation {
 
     private static func update(_ change: XMLElement, conflict: String, sending: String?,
                                _ context: OperationContext, _ store: inout StoreState) throws(StoreError) -> StoredItem {
-        guard let idElement = change.child("ItemId") else { throw StoreError(.invalidRequest, "ItemId is required.") }
-        var item = try store.resolveItem(idElement, context)
+        let idNames: Set = ["ItemId", "OccurrenceItemId", "RecurringMasterItemId"]
+        guard let idElement = change.children.first(where: { idNames.contains($0.localName) }) else {
+            throw StoreError(.invalidRequest, "ItemId is required.")
+        }
+        var item = try store.resolveItem(idElement, context, allowingOccurrence: true)
         // A stale ChangeKey loses unless the client says to overwrite (ConflictResolution).
         if let key = idElement.attribute("ChangeKey"), key != item.changeKey, conflict != "AlwaysOverwrite" {
             throw StoreError(.irresolvableConflict,
@@ -51,6 +55,10 @@ enum UpdateItem: SandboxOperation {
                 clear(uri, on: &item)
             default: continue
             }
+        }
+        if item.occurrenceOf != nil {
+            try store.moveOccurrence(item, changed: changed, sending: sending ?? "SendToNone", now: context.now)
+            return try store.instance(item.id)
         }
         try item.alignSeries()
         item.version += 1

@@ -77,6 +77,31 @@ extension StoreState {
                          "The occurrence index is out of the recurrence range.")
     }
 
+    /// Moves one occurrence (UpdateItem of its Start and End): its master
+    /// records the exception. The sandbox changes no other field of an
+    /// occurrence and sends no exception requests, so it refuses those.
+    mutating func moveOccurrence(_ occurrence: StoredItem, changed: Set<String>, sending: String,
+                                 now: Date) throws(StoreError) {
+        guard let masterId = occurrence.occurrenceOf, let originalStart = occurrence.recurrenceId,
+              let start = occurrence.start, let end = occurrence.end else { return }
+        guard changed.isSubset(of: ["calendar:Start", "calendar:End"]) else {
+            throw StoreError(.invalidOperation, "The sandbox changes only the Start and End of a single occurrence.")
+        }
+        guard start <= end else {
+            throw StoreError(ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
+                             "The end date is earlier than the start date.")
+        }
+        let master = try item(masterId)
+        if master.isOrganizer, master.isMeeting, sending != "SendToNone" {
+            throw StoreError(.invalidOperation, "The sandbox sends no updates of a single occurrence: "
+                             + "use SendToNone, or change the whole series.")
+        }
+        try update(masterId, now: now) { master in
+            master.modifiedOccurrences.removeAll { $0.originalStart == originalStart }
+            master.modifiedOccurrences.append(ModifiedOccurrence(originalStart: originalStart, start: start, end: end))
+        }
+    }
+
     /// Deletes one occurrence from its master (DeleteItem on an occurrence
     /// id). The organizer's attendees get a cancellation of that occurrence
     /// unless `cancellations` is `SendToNone`.
