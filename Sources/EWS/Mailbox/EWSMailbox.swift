@@ -9,11 +9,15 @@ public struct EWSMailboxOptions: Sendable {
     public var batchSize: Int
     /// MaxEntriesReturned of one CalendarView; a fuller window is split.
     public var calendarViewMaxEntries: Int
+    /// The zone of a recurring series whose message names none: the
+    /// mailbox's own, which such servers use (the rules file's time zone).
+    public var defaultTimeZone: TimeZone
 
-    public init(pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500) {
+    public init(pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500, defaultTimeZone: TimeZone = .gmt) {
         self.pageSize = min(max(pageSize, 1), FindItem.maxPageSize)
         self.batchSize = max(batchSize, 1)
         self.calendarViewMaxEntries = max(calendarViewMaxEntries, 1)
+        self.defaultTimeZone = defaultTimeZone
     }
 }
 
@@ -35,7 +39,7 @@ public struct EWSMailboxReader: MailboxReader {
 
     public func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>] {
         try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
-            try await client.performEach(GetItem.meetingMessages(batch))
+            try await client.performEach(GetItem.meetingMessages(batch, defaultTimeZone: options.defaultTimeZone))
         }
     }
 

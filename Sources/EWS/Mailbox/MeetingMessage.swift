@@ -75,6 +75,9 @@ public struct MeetingMessage: Sendable, Equatable {
     public var startTimeZoneId: String?
     public var location: String?
     public var isRecurring: Bool
+    /// The series of a recurring meeting, with its pattern, range, time zone
+    /// and exceptions, ready to expand into occurrences.
+    public var recurrence: RecurringSeries?
     public var calendarItemType: CalendarItemType?
     /// The iCalendar UID shared by the request, its responses, its
     /// cancellation and the calendar items.
@@ -101,7 +104,8 @@ public struct MeetingMessage: Sendable, Equatable {
                 received: Date? = nil, from: Mailbox? = nil, organizer: Mailbox? = nil,
                 requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [], resources: [Attendee] = [],
                 start: Date? = nil, end: Date? = nil, isAllDay: Bool = false, startTimeZoneId: String? = nil,
-                location: String? = nil, isRecurring: Bool = false, calendarItemType: CalendarItemType? = nil,
+                location: String? = nil, isRecurring: Bool = false, recurrence: RecurringSeries? = nil,
+                calendarItemType: CalendarItemType? = nil,
                 uid: String? = nil, recurrenceId: Date? = nil, sequenceNumber: Int? = nil,
                 requestType: MeetingRequestType? = nil, intendedFreeBusy: FreeBusyStatus? = nil,
                 isOutOfDate: Bool = false, isCancelled: Bool = false, responseType: ResponseType? = nil,
@@ -124,6 +128,7 @@ public struct MeetingMessage: Sendable, Equatable {
         self.startTimeZoneId = startTimeZoneId
         self.location = location
         self.isRecurring = isRecurring
+        self.recurrence = recurrence
         self.calendarItemType = calendarItemType
         self.uid = uid
         self.recurrenceId = recurrenceId

@@ -43,8 +43,11 @@ struct GetItem<Element: Sendable>: PerItemOperation {
 }
 
 extension GetItem where Element == MeetingMessage {
-    static func meetingMessages(_ ids: [ItemId]) -> Self {
-        GetItem(ids: ids, fieldURIs: meetingMessageFields, textBody: true, read: MeetingMessage.init(xml:))
+    /// `defaultTimeZone` is the zone of a recurring series whose message names none.
+    static func meetingMessages(_ ids: [ItemId], defaultTimeZone: TimeZone = .gmt) -> Self {
+        GetItem(ids: ids, fieldURIs: meetingMessageFields, textBody: true) { (item) throws(EWSError) in
+            try MeetingMessage(xml: item, defaultTimeZone: defaultTimeZone)
+        }
     }
 
     /// Asked of every message whatever its class: a field a class lacks is
@@ -58,6 +61,7 @@ extension GetItem where Element == MeetingMessage {
         "calendar:IsRecurring", "calendar:CalendarItemType", "calendar:Organizer", "calendar:RequiredAttendees",
         "calendar:OptionalAttendees", "calendar:Resources", "calendar:ConflictingMeetingCount",
         "calendar:AppointmentSequenceNumber", "calendar:UID", "calendar:RecurrenceId", "calendar:StartTimeZone",
+        "calendar:Recurrence", "calendar:ModifiedOccurrences", "calendar:DeletedOccurrences",
     ]
 }
 
@@ -75,10 +79,18 @@ extension GetItem where Element == CalendarItem {
 
 extension MeetingMessage {
     /// Reads a `t:MeetingRequest`, `t:MeetingResponse`, `t:MeetingCancellation`
-    /// or `t:MeetingMessage`, children by name in any order.
-    init(xml item: XMLElement) throws(EWSError) {
+    /// or `t:MeetingMessage`, children by name in any order. A recurrence that
+    /// cannot be read fails the item: deciding on a misread series would be worse.
+    init(xml item: XMLElement, defaultTimeZone: TimeZone) throws(EWSError) {
+        let id = try item.requiredItemId()
+        let series: RecurringSeries?
+        do {
+            series = try RecurringSeries(item: item, defaultTimeZone: defaultTimeZone)
+        } catch {
+            throw EWSError(.invalidResponse, "the recurrence of item \(id) cannot be read: \(error)")
+        }
         self.init(
-            id: try item.requiredItemId(), itemClass: item.childText("ItemClass") ?? "",
+            id: id, itemClass: item.childText("ItemClass") ?? "",
             subject: item.childText("Subject") ?? "", body: item.childText("Body") ?? "",
             sensitivity: item.string("Sensitivity").map(Sensitivity.init(rawValue:)), received: item.date("DateTimeReceived"),
             from: item.mailbox("From"), organizer: item.mailbox("Organizer"),
@@ -86,7 +98,7 @@ extension MeetingMessage {
             resources: item.attendees("Resources"), start: item.date("Start"), end: item.date("End"),
             isAllDay: item.bool("IsAllDayEvent") ?? false,
             startTimeZoneId: item.child("StartTimeZone")?.attribute("Id")?.trimmed,
-            location: item.string("Location"), isRecurring: item.bool("IsRecurring") ?? false,
+            location: item.string("Location"), isRecurring: item.bool("IsRecurring") == true || series != nil, recurrence: series,
             calendarItemType: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
             uid: item.string("UID"), recurrenceId: item.date("RecurrenceId"), sequenceNumber: item.int("AppointmentSequenceNumber"),
             requestType: item.string("MeetingRequestType").map(MeetingRequestType.init(rawValue:)),

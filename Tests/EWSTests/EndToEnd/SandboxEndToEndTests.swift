@@ -184,6 +184,39 @@ import Testing
         }
     }
 
+    @Test func recurringRequestAndItsOccurrencesInTheCalendarView() async throws {
+        let fixture = """
+        clock: "\(Self.clock)"
+        mailboxes:
+          - { address: organizer@contoso.com, password: secret }
+          - { address: room@contoso.com, password: secret }
+        meetings:
+          - organizer: organizer@contoso.com
+            subject: Standup
+            start: "2026-03-02T08:00:00Z"
+            end: "2026-03-02T08:15:00Z"
+            resources: [room@contoso.com]
+            timezone: Europe/Berlin
+            recurrence: { pattern: weekly, interval: 1, days: [monday, wednesday], count: 10 }
+        """
+        try await Self.withSandbox(fixture) { server in
+            let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com"))
+            let request = try #require(try await Self.requests(reader)["Standup"])
+            #expect(request.isRecurring)
+            let series = try #require(request.recurrence)
+            #expect(series.timeZone.identifier == "Europe/Berlin")
+            #expect(series.occurrenceCount == 10)
+
+            // The Calendar Attendant's tentative placeholders are the series' occurrences, across the DST change.
+            let from = try #require(EWSDateTime.parse("2026-03-01T00:00:00Z"))
+            let to = try #require(EWSDateTime.parse("2026-05-01T00:00:00Z"))
+            let view = try await reader.calendarView(from: from, to: to).filter { $0.uid == request.uid }
+            #expect(view.map(\.start) == series.occurrences(from: from, to: to, limit: 20).map(\.start))
+            #expect(view.count == 10)
+            #expect(view.allSatisfy { $0.myResponse == .noResponseReceived })
+        }
+    }
+
     // MARK: access modes
 
     @Test func impersonationAndDelegateAccess() async throws {

@@ -49,6 +49,40 @@ import Testing
         #expect(request.body == "Please book\nthe room.")
     }
 
+    static func recurringRequest(id: String, pattern: String) -> String {
+        Reply.success("GetItem", "<m:Items>" + Reply.item("MeetingRequest", id: id, """
+        <t:ItemClass>IPM.Schedule.Meeting.Request</t:ItemClass><t:Subject>Weekly sync</t:Subject>
+        <t:Start>2026-03-02T08:00:00Z</t:Start><t:End>2026-03-02T09:00:00Z</t:End>
+        <t:CalendarItemType>RecurringMaster</t:CalendarItemType>
+        <t:Recurrence>\(pattern)<t:NumberedRecurrence><t:StartDate>2026-03-02</t:StartDate><t:NumberOfOccurrences>6</t:NumberOfOccurrences></t:NumberedRecurrence></t:Recurrence>
+        <t:DeletedOccurrences><t:DeletedOccurrence><t:Start>2026-03-16T08:00:00Z</t:Start></t:DeletedOccurrence></t:DeletedOccurrences>
+        <t:StartTimeZone Id="W. Europe Standard Time" Name="(UTC+01:00) Amsterdam, Berlin"/>
+        """) + "</m:Items>")
+    }
+
+    @Test func recurringRequestReadsItsSeries() throws {
+        let weekly = "<t:WeeklyRecurrence><t:Interval>1</t:Interval><t:DaysOfWeek>Monday</t:DaysOfWeek></t:WeeklyRecurrence>"
+        let broken = "<t:WeeklyRecurrence><t:Interval>0</t:Interval><t:DaysOfWeek>Someday</t:DaysOfWeek></t:WeeklyRecurrence>"
+        let results = try Self.parse(GetItem.meetingMessages([ItemId("r1"), ItemId("r2")], defaultTimeZone: .gmt), Reply.operation("GetItem", [
+            Self.recurringRequest(id: "r1", pattern: weekly), Self.recurringRequest(id: "r2", pattern: broken),
+        ]))
+        let request = try #require(results[0].value)
+        #expect(request.isRecurring)
+        let series = try #require(request.recurrence)
+        #expect(series.timeZone.identifier == "Europe/Berlin")
+        #expect(series.occurrenceCount == 5)
+        let occurrences = series.occurrences(from: try #require(EWSDateTime.parse("2026-03-01T00:00:00Z")),
+                                             to: try #require(EWSDateTime.parse("2026-05-01T00:00:00Z")), limit: 10)
+        // 09:00 in Berlin: 08:00Z in winter, 07:00Z after the change on 29 March.
+        #expect(occurrences.map { EWSDateTime.format($0.start) } == [
+            "2026-03-02T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-23T08:00:00Z", "2026-03-30T07:00:00Z", "2026-04-06T07:00:00Z",
+        ])
+        // A series that cannot be read fails its item alone, with a clear reason.
+        let error = try #require(results[1].error)
+        #expect(EWSError.invalidResponse ~= error)
+        #expect(error.message.contains("recurrence of item r2"))
+    }
+
     @Test func unknownResponseCodesAreKeptVerbatim() throws {
         let results = try Self.parse(GetItem.calendarItems([ItemId("a"), ItemId("b")]), Reply.operation("GetItem", [
             Reply.error("GetItem", "ErrorSomethingNewIn2030"),
