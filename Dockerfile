@@ -1,5 +1,6 @@
 # Build stage: the same set-up script as a developer machine and CI.
-FROM swift:6.1-bookworm AS build
+# The same toolchain line as the developers' and CI's machines (Swift 6.3).
+FROM swift:6.3-bookworm AS build
 WORKDIR /src
 COPY . .
 RUN MEETINGBOT_SKIP_PYTHON=1 bash scripts/setup.sh \

@@ -9,7 +9,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libcurl4-openssl-dev libxml2-dev libxml2-utils pkg-config python3-venv)
+packages=(libcurl4-openssl-dev libxml2-dev libxml2-utils pkg-config)
+# Debian's python3 lacks venv until python3-venv is installed; other Pythons have it.
+if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ] && ! python3 -m venv --help >/dev/null 2>&1; then
+  packages+=(python3-venv)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
