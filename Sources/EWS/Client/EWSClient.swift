@@ -121,7 +121,10 @@ public struct EWSClient: Sendable {
         while !pending.isEmpty {
             let answers = try await perform(request, budget: &budget)
             guard answers.count == pending.count else {
-                throw EWSError(.invalidResponse, "\(Op.name) answered \(answers.count) response messages for \(pending.count) items")
+                let message = "\(Op.name) answered \(answers.count) response messages for \(pending.count) items"
+                // The server did act on the request, so a write's outcome is unknown.
+                throw Op.isIdempotent ? EWSError(.invalidResponse, message)
+                    : EWSError(.unknownOutcome, "\(message); re-read the item before trying again")
             }
             var busy: [Int] = []
             var busyError: EWSError?

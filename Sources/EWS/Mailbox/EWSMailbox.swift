@@ -109,10 +109,9 @@ public struct EWSMailboxWriter: MailboxWriter {
 
     private func send<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> SendOutcome where Op.Element == [ItemId] {
         do throws(EWSError) {
-            guard let result = try await client.performEach(operation).first else {
-                throw EWSError(.invalidResponse, "CreateItem answered no response message")
-            }
-            return .answered(result)
+            // performEach answers each item, so there is exactly one result.
+            return try await client.performEach(operation).first.map(SendOutcome.answered)
+                ?? .unknown(EWSError(.unknownOutcome, "CreateItem left its item unanswered; re-read the item before trying again"))
         } catch {
             guard error.kind == .unknownOutcome else { throw error }
             return .unknown(error)

@@ -121,6 +121,7 @@ import Testing
         .success(HTTPResponse(status: 504)),
         .success(HTTPResponse(status: 302, headers: ["location": "/ews/genericerrorpage.htm"])),
         .success(Reply.fault("ErrorInternalServerError")),
+        .success(Reply.operation("CreateItem", [])),
     ])
     func replyWithUnknownOutcomeIsNotResent(_ first: Result<HTTPResponse, TransportError>) async throws {
         let (outcome, transport) = try await Self.respond([first, .success(Self.accepted)])
