@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "meetingbot", targets: ["meetingbot"]),
+        .executable(name: "rules-benchmark", targets: ["RulesBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -22,6 +23,8 @@ let package = Package(
         .target(name: "XML", dependencies: ["CLibXML2"]),
         // EWS vocabulary and client: Transport is the only importer of CCurl.
         .target(name: "EWS", dependencies: ["XML", "CCurl", .product(name: "Logging", package: "swift-log")]),
+        // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
+        .target(name: "MeetingRules", dependencies: ["Yams"]),
         // The local Exchange used by tests and the demo.
         .target(name: "EWSSandbox", dependencies: [
             "EWS", "XML", "Yams",
@@ -32,6 +35,7 @@ let package = Package(
         // The command line: thin.
         .executableTarget(name: "meetingbot", dependencies: [
             "EWSSandbox",
+            "MeetingRules",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -45,6 +49,13 @@ let package = Package(
         // Servers/ holds the Python loopback servers the transport tests start.
         .testTarget(name: "EWSTests", dependencies: ["EWS", "EWSSandbox", "XML", "TestSupport"], exclude: ["Servers"]),
         .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
+        .testTarget(name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
+                    exclude: ["Fixtures"]),
+
+        // Benchmarks: `swift run -c release rules-benchmark`.
+        // The workload is a library so that a unit test can run it with a tiny count.
+        .target(name: "RulesWorkload", dependencies: ["MeetingRules"], path: "Benchmarks/RulesWorkload"),
+        .executableTarget(name: "RulesBenchmark", dependencies: ["RulesWorkload"], path: "Benchmarks/RulesBenchmark"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,6 @@ struct MeetingBotCommand: AsyncParsableCommand {
             (nothing was contacted); 3 server unreachable or authentication refused; \
             75 another run holds the lock.
             """,
-        subcommands: [SandboxCommand.self]
+        subcommands: [RulesCommand.self, SandboxCommand.self]
     )
 }

@@ -1,0 +1,317 @@
+import Foundation
+
+/// One key of a mapping in the rules file: what it means, how it is written, and
+/// how the checker reads it. The closed set of keys at each level, their
+/// documentation and their JSON Schema all come from these.
+struct Field<Draft>: Sendable {
+    let key: String
+    let summary: String
+    let value: ValueSpec
+    /// The key in use, as YAML: `timezone: Europe/Berlin`.
+    let example: String
+    let required: Bool
+    /// The message kinds the key applies to (rules and examples of other kinds may not use it).
+    let kinds: [MessageKind]
+    let read: @Sendable (YAMLNode, Checker, inout Draft) -> Void
+
+    init(_ key: String, _ summary: String, _ value: ValueSpec, example: String, required: Bool = false,
+         kinds: [MessageKind] = MessageKind.allCases,
+         read: @escaping @Sendable (YAMLNode, Checker, inout Draft) -> Void) {
+        self.key = key
+        self.summary = summary
+        self.value = value
+        self.example = example
+        self.required = required
+        self.kinds = kinds
+        self.read = read
+    }
+
+    /// What the documentation and the schema need, without the draft type.
+    var documentation: KeyDocumentation {
+        KeyDocumentation(key: key, summary: summary, value: value, example: example, required: required, kinds: kinds)
+    }
+}
+
+/// A key as `rules/README.md` and the JSON Schema describe it.
+struct KeyDocumentation: Sendable {
+    let key: String
+    let summary: String
+    let value: ValueSpec
+    let example: String
+    let required: Bool
+    let kinds: [MessageKind]
+}
+
+/// Reads one rules file into values, collecting every problem it finds with
+/// its location rather than stopping at the first.
+final class Checker {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+    /// The settings read so far; rules and examples are read after them.
+    var settings = Settings()
+    /// The kind whose rules are being read (conditions apply to some kinds only).
+    var kind: MessageKind = .request
+    /// How deeply `all` / `any` / `not` nest at the current point.
+    var depth = 0
+    static let maxDepth = 16
+    /// The lists some rule refers to, for the "never used" warning.
+    var usedLists: Set<String> = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    func error(_ node: YAMLNode, _ message: String) {
+        report(.error, node.location, message)
+    }
+
+    func warning(_ node: YAMLNode, _ message: String) {
+        report(.warning, node.location, message)
+    }
+
+    func report(_ severity: Diagnostic.Severity, _ location: SourceLocation, _ message: String) {
+        let diagnostic = Diagnostic(severity, at: location, message)
+        // An alias repeats its anchor's nodes; say each thing once.
+        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
+    }
+
+    /// Reads a mapping whose keys are `fields`: unknown keys and missing required
+    /// keys are errors. False when `node` is not a mapping at all.
+    @discardableResult
+    func read<Draft>(_ node: YAMLNode, as what: String, fields: [Field<Draft>], into draft: inout Draft) -> Bool {
+        guard let pairs = mapping(node, as: what) else { return false }
+        var seen: Set<String> = []
+        for (keyNode, value) in pairs {
+            guard let key = key(keyNode) else { continue }
+            guard let field = fields.first(where: { $0.key == key }) else {
+                error(keyNode, "unknown key \(quoted(key))" + Suggestion.hint(for: key, among: fields.map(\.key)))
+                continue
+            }
+            seen.insert(key)
+            guard field.kinds.contains(kind) else {
+                notApplicable(keyNode, key, field.kinds)
+                continue
+            }
+            field.read(value, self, &draft)
+        }
+        for field in fields where field.required && field.kinds.contains(kind) && !seen.contains(field.key) {
+            error(node, "missing key \(quoted(field.key)) in \(what)")
+        }
+        return true
+    }
+
+    /// Reports a key used with a kind of message it does not apply to.
+    func notApplicable(_ node: YAMLNode, _ key: String, _ kinds: [MessageKind]) {
+        let names = kinds.map(\.rulesKey).joined(separator: " and ")
+        error(node, "\(quoted(key)) does not apply to \(kind.rulesKey) (only to \(names))")
+    }
+
+    /// The pairs of a mapping, or nil after reporting what was found instead.
+    func mapping(_ node: YAMLNode, as what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
+        guard case .mapping(let pairs) = node.content else {
+            error(node, "expected \(what) (a mapping of keys), found \(node.found)")
+            return nil
+        }
+        return pairs
+    }
+
+    /// A mapping key's text; keys must be scalars.
+    func key(_ node: YAMLNode) -> String? {
+        guard let text = node.scalarText, node.scalarType != .null else {
+            error(node, "expected a key, found \(node.found)")
+            return nil
+        }
+        return text
+    }
+}
+
+// MARK: - Reading values
+
+extension Checker {
+    /// Reports that `key` expected `what` and found something else.
+    func expected(_ node: YAMLNode, _ key: String, _ what: String, hint: String = "") {
+        error(node, "\(quoted(key)) expects \(what), found \(node.found)\(hint)")
+    }
+
+    func text(_ node: YAMLNode, _ key: String) -> String? {
+        switch node.scalarType {
+        case .text: return node.scalarText
+        case .integer, .float, .bool:
+            expected(node, key, "text", hint: " (put it in quotes if you mean the text)")
+        default:
+            expected(node, key, "text")
+        }
+        return nil
+    }
+
+    func bool(_ node: YAMLNode, _ key: String) -> Bool? {
+        if case .bool(let value) = node.scalarType { return value }
+        let alike = ["yes": "true", "no": "false", "on": "true", "off": "false", "y": "true", "n": "false"]
+        let hint = node.scalarText.flatMap { alike[$0.lowercased()] }.map { " (did you mean \($0)?)" } ?? ""
+        expected(node, key, "true or false", hint: hint)
+        return nil
+    }
+
+    /// A whole number from 0 to a million.
+    func count(_ node: YAMLNode, _ key: String) -> Int? {
+        if case .integer(let value?) = node.scalarType, (0...1_000_000).contains(value) { return value }
+        expected(node, key, "a whole number from 0 to 1000000")
+        return nil
+    }
+
+    func duration(_ node: YAMLNode, _ key: String) -> TimeSpan? {
+        guard node.scalarType == .text, let text = node.scalarText, let span = TimeSpan(parsing: text) else {
+            expected(node, key, "a duration such as 4h, 90m or 1h30m")
+            return nil
+        }
+        guard span.seconds > 0 else {
+            error(node, "\(quoted(key)) must be longer than zero, found \(node.found)")
+            return nil
+        }
+        guard span <= TimeSpan.maximum else {
+            error(node, "\(quoted(key)) must be at most 100 years, found \(node.found)")
+            return nil
+        }
+        return span
+    }
+
+    func timeOfDay(_ node: YAMLNode, _ key: String) -> TimeOfDay? {
+        guard node.scalarType == .text, let text = node.scalarText, let time = TimeOfDay(parsing: text) else {
+            expected(node, key, "a time of day from 00:00 to 24:00 such as \"08:00\"")
+            return nil
+        }
+        return time
+    }
+
+    /// A percentage, `10%`, from 0 to 100.
+    func percent(_ node: YAMLNode, _ key: String) -> Double? {
+        if node.scalarType == .text, let text = node.scalarText, text.hasSuffix("%"),
+           let value = Double(text.dropLast()), value.isFinite, (0...100).contains(value),
+           text.dropLast().allSatisfy({ $0.isASCIIDigit || $0 == "." }) {
+            return value
+        }
+        expected(node, key, "a percentage from 0% to 100% such as 10%")
+        return nil
+    }
+
+    /// A word from a fixed set, with a suggestion when it is close to one.
+    func choice<Choice: CaseIterable & RawRepresentable>(_ node: YAMLNode, _ key: String, _: Choice.Type) -> Choice?
+    where Choice.RawValue == String {
+        let words = Choice.allCases.map(\.rawValue)
+        if node.scalarType == .text, let text = node.scalarText, let value = Choice(rawValue: text) { return value }
+        let hint = node.scalarText.map { Suggestion.hint(for: $0, among: words) } ?? ""
+        expected(node, key, "one of " + words.joined(separator: ", "), hint: hint)
+        return nil
+    }
+
+    /// One value or a non-empty list of them; nil when any of them is wrong (each is reported).
+    func oneOrMore<T>(_ node: YAMLNode, _ key: String, _ read: (YAMLNode) -> T?) -> [T]? {
+        switch node.content {
+        case .scalar: return read(node).map { [$0] }
+        case .mapping:
+            expected(node, key, "a value or a list of values")
+            return nil
+        case .sequence(let items):
+            guard !items.isEmpty else {
+                error(node, "\(quoted(key)) needs at least one value, found an empty list")
+                return nil
+            }
+            let values = items.map(read)
+            return values.contains { $0 == nil } ? nil : values.compactMap { $0 }
+        }
+    }
+
+    /// A list (possibly empty); nil when it is not a list or an item is wrong.
+    func list<T>(_ node: YAMLNode, _ key: String, _ read: (YAMLNode) -> T?) -> [T]? {
+        guard case .sequence(let items) = node.content else {
+            expected(node, key, "a list")
+            return nil
+        }
+        let values = items.map(read)
+        return values.contains { $0 == nil } ? nil : values.compactMap { $0 }
+    }
+
+    func regex(_ node: YAMLNode, _ key: String) -> TextRegex? {
+        guard let source = text(node, key) else { return nil }
+        switch TextRegex.compile(source) {
+        case .success(let regex):
+            return regex
+        case .failure(.syntax(let problem)):
+            error(node, "invalid regular expression \(quoted(source)): \(problem)")
+        case .failure(.nestedRepetition(let group)):
+            error(node, "regular expression \(quoted(source)) repeats \(quoted(group)), a group that itself repeats, "
+                + "which can take exponential time on some texts; rewrite it without the nested repetition")
+        }
+        return nil
+    }
+
+    func timeZone(_ node: YAMLNode, _ key: String) -> TimeZone? {
+        guard let name = text(node, key) else { return nil }
+        if let zone = TimeZone(identifier: name), zone.identifier == name || name == "UTC" { return zone }
+        error(node, "unknown time zone \(quoted(name))" + Suggestion.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers))
+        return nil
+    }
+
+    /// A domain such as `contoso.com`.
+    func domain(_ node: YAMLNode, _ key: String) -> String? {
+        guard let text = text(node, key) else { return nil }
+        if Self.isDomain(text) { return text.lowercased() }
+        let bare = text.drop { $0 == "@" || $0 == "*" || $0 == "." }
+        let hint = bare != Substring(text) && Self.isDomain(String(bare)) ? " (did you mean \(quoted(String(bare)))?)" : ""
+        expected(node, key, "a domain such as contoso.com", hint: hint)
+        return nil
+    }
+
+    static func isDomain(_ text: String) -> Bool {
+        let labels = text.split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { label in
+            !label.isEmpty && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        }
+    }
+
+    /// An address (`ann@contoso.com`) or a wildcard (`*@contoso.com`).
+    func addressOrWildcard(_ text: String) -> AddressPattern? {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+              !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else { return nil }
+        let folded = FoldedText(text)
+        return text.contains("*") || text.contains("?") ? .wildcard(folded) : .exact(folded)
+    }
+
+    /// An address, a wildcard, `internal` or `external`, as organizer, sender and
+    /// attendee conditions take them. `domainKey` is the condition to suggest for a bare domain.
+    func addressPattern(_ node: YAMLNode, _ key: String, domainKey: String?) -> AddressPattern? {
+        guard let text = text(node, key) else { return nil }
+        switch text {
+        case "internal", "external":
+            guard !settings.internalSet.isEmpty else {
+                error(node, "\(quoted(text)) needs 'internal_domains' in the settings")
+                return nil
+            }
+            return text == "internal" ? .internal(settings.internalSet) : .external(settings.internalSet)
+        default:
+            if let pattern = addressOrWildcard(text) { return pattern }
+        }
+        var hint = Suggestion.hint(for: text, among: ["internal", "external"])
+        if hint.isEmpty, Self.isDomain(text) {
+            hint = " (for a whole domain write '*@\(text)'" + (domainKey.map { " or use '\($0)'" } ?? "") + ")"
+        }
+        expected(node, key, "an address, a wildcard such as *@contoso.com, internal or external", hint: hint)
+        return nil
+    }
+
+    /// The name of a list defined under `lists`.
+    func listName(_ node: YAMLNode, _ key: String) -> [AddressPattern]? {
+        guard let name = text(node, key) else { return nil }
+        guard let list = settings.listPatterns[name] else {
+            let names = settings.listPatterns.keys.sorted()
+            let hint = names.isEmpty ? " (the file defines no lists)" : Suggestion.hint(for: name, among: names)
+            error(node, "unknown list \(quoted(name))\(hint)")
+            return nil
+        }
+        usedLists.insert(name)
+        return list.patterns
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+
+/// `weekdays: [sat, sun]`: the day the meeting starts, on the file's wall clock.
+struct Weekdays: Condition {
+    static let description = ConditionDescription(
+        key: "weekdays",
+        summary: "The meeting starts on one of these days, on the wall clock of `timezone`.",
+        value: .weekdays,
+        matching: [
+            .init("[sat, sun]", "start: \"2026-06-06T10:00\""),
+            // 23:30 UTC on Friday is already Saturday in Berlin.
+            .init("[sat]", "start: \"2026-06-05T23:30Z\""),
+        ],
+        nonMatching: [
+            .init("[sat, sun]", "start: \"2026-06-05T10:00\""),
+            .init("[fri]", "start: \"2026-06-05T23:30Z\""),
+        ])
+
+    let days: Set<Weekday>
+
+    init?(_ value: YAMLNode, _ checker: Checker) {
+        guard let days = checker.weekdays(value, Self.description.key) else { return nil }
+        self.days = days
+    }
+
+    func matches(_ facts: PreparedFacts) -> Bool { days.contains(facts.localStart.weekday) }
+    func reason(_ facts: PreparedFacts) -> String { "the meeting starts on a \(facts.localStart.weekday.name)" }
+}
+
+extension Checker {
+    /// A non-empty list of days without repeats.
+    func weekdays(_ node: YAMLNode, _ key: String) -> Set<Weekday>? {
+        guard let days = list(node, key, { self.choice($0, key, Weekday.self) }) else { return nil }
+        guard !days.isEmpty else {
+            error(node, "\(quoted(key)) needs at least one day, found an empty list")
+            return nil
+        }
+        let set = Set(days)
+        if set.count < days.count { warning(node, "\(quoted(key)) names a day more than once") }
+        return set
+    }
+}
+
+/// `within_working_hours: true`.
+struct WithinWorkingHours: Condition {
+    static let description = ConditionDescription(
+        key: "within_working_hours",
+        summary: "The meeting lies wholly within the working hours of one working day (true), or does not (false), on the wall clock of `timezone`, daylight saving time included. An all-day event is never within working hours.",
+        value: .bool,
+        matching: [
+            .init("true", "start: \"2026-06-02T08:00\", end: \"2026-06-02T18:00\""),
+            .init("false", "start: \"2026-06-02T17:30\", duration: 1h"),
+            .init("false", "start: \"2026-06-06T10:00\""),
+        ],
+        nonMatching: [
+            .init("true", "start: \"2026-06-02T07:30\", duration: 1h"),
+            .init("true", "start: \"2026-06-02\", all_day: true"),
+        ])
+
+    let expected: Bool
+    let hours: WorkingHours
+
+    init?(_ value: YAMLNode, _ checker: Checker) {
+        guard let expected = checker.bool(value, Self.description.key) else { return nil }
+        guard let hours = checker.settings.workingHours else {
+            checker.error(value, "'within_working_hours' needs 'working_hours' in the settings")
+            return nil
+        }
+        self.expected = expected
+        self.hours = hours
+    }
+
+    func matches(_ facts: PreparedFacts) -> Bool { isWithin(facts) == expected }
+
+    private func isWithin(_ facts: PreparedFacts) -> Bool {
+        guard !facts.facts.isAllDay else { return false }
+        let start = facts.localStart, end = facts.localEnd
+        // A meeting ending at midnight ends at 24:00 of the day it started.
+        let endMinute = end.day == start.day + 1 && end.minute == 0 ? 1440 : end.minute
+        let sameDay = end.day == start.day || endMinute == 1440
+        return sameDay && hours.days.contains(start.weekday)
+            && start.minute >= hours.from.minutes && endMinute <= hours.to.minutes
+    }
+
+    func reason(_ facts: PreparedFacts) -> String {
+        (isWithin(facts) ? "the meeting is within" : "the meeting is outside") + " working hours (\(hours))"
+    }
+}
+
+/// `starts_within: 2h`: short notice, measured from now.
+struct StartsWithin: SpanCondition {
+    static let description = ConditionDescription(
+        key: "starts_within",
+        summary: "The meeting starts between now and this long from now (a meeting already under way does not count).",
+        value: .duration,
+        matching: [.init("180d", "start: \"2026-06-02T10:00\", now: \"2026-06-01T10:00\"")],
+        nonMatching: [
+            .init("2h", "start: \"2026-06-02T10:00\", now: \"2026-06-01T10:00\""),
+            .init("2h", "start: \"2026-06-02T10:00\", now: \"2026-06-02T10:30\""),
+        ])
+
+    let span: TimeSpan
+
+    func matches(_ facts: PreparedFacts) -> Bool {
+        let lead = facts.facts.start.timeIntervalSince(facts.facts.now)
+        return lead >= 0 && lead <= Double(span.seconds)
+    }
+
+    func reason(_ facts: PreparedFacts) -> String { "the meeting starts within \(span) from now" }
+}
+
+/// `starts_beyond: 180d`: too far ahead.
+struct StartsBeyond: SpanCondition {
+    static let description = ConditionDescription(
+        key: "starts_beyond",
+        summary: "The meeting starts more than this long from now.",
+        value: .duration,
+        matching: [.init("30d", "start: \"2026-09-01T10:00\", now: \"2026-06-01T10:00\"")],
+        nonMatching: [.init("30d", "start: \"2026-06-15T10:00\", now: \"2026-06-01T10:00\"")])
+
+    let span: TimeSpan
+
+    func matches(_ facts: PreparedFacts) -> Bool {
+        facts.facts.start.timeIntervalSince(facts.facts.now) > Double(span.seconds)
+    }
+
+    func reason(_ facts: PreparedFacts) -> String { "the meeting starts more than \(span) from now" }
+}
+
+/// `in_past: true`.
+struct InPast: FlagCondition {
+    static let description = ConditionDescription(
+        key: "in_past",
+        summary: "The meeting is over (true) or not (false): it ended before now; a series counts as over when its last occurrence ended, and a series without end never does.",
+        value: .bool,
+        matching: [
+            .init("true", "start: \"2026-05-01T10:00\", now: \"2026-06-01T10:00\""),
+            .init("false", "start: \"2026-05-01T10:00\", recurring: true, now: \"2026-06-01T10:00\""),
+        ],
+        nonMatching: [
+            .init("true", "start: \"2026-06-02T10:00\", now: \"2026-06-01T10:00\""),
+            .init("true", "start: \"2026-05-01T10:00\", series_end: \"2026-07-01T11:00\", now: \"2026-06-01T10:00\""),
+        ])
+
+    let expected: Bool
+
+    private func isPast(_ facts: MeetingFacts) -> Bool {
+        guard let end = facts.lastEnd else { return false }
+        return end <= facts.now
+    }
+
+    func matches(_ facts: PreparedFacts) -> Bool { isPast(facts.facts) == expected }
+    func reason(_ facts: PreparedFacts) -> String {
+        isPast(facts.facts) ? "the meeting is in the past" : "the meeting is not in the past"
+    }
+}
+
+/// `notice_under: 24h`: how long before the start the request arrived.
+struct NoticeUnder: SpanCondition {
+    static let description = ConditionDescription(
+        key: "notice_under",
+        summary: "The request arrived less than this long before the meeting starts (the organizer gave short notice).",
+        value: .duration,
+        kinds: [.request],
+        matching: [.init("24h", "start: \"2026-06-02T10:00\", received: \"2026-06-02T08:00\"")],
+        nonMatching: [.init("24h", "start: \"2026-06-02T10:00\", received: \"2026-05-29T08:00\"")])
+
+    let span: TimeSpan
+
+    func matches(_ facts: PreparedFacts) -> Bool {
+        facts.facts.start.timeIntervalSince(facts.facts.received) < Double(span.seconds)
+    }
+
+    func reason(_ facts: PreparedFacts) -> String { "the request arrived less than \(span) before the meeting" }
+}
+
+/// `duration_over: 4h`.
+struct DurationOver: SpanCondition {
+    static let description = ConditionDescription(
+        key: "duration_over",
+        summary: "The meeting (one occurrence of a series) lasts longer than this.",
+        value: .duration,
+        matching: [.init("4h", "duration: 4h30m"), .init("4h", "start: \"2026-06-02\", all_day: true")],
+        nonMatching: [.init("4h", "duration: 4h")])
+
+    let span: TimeSpan
+
+    func matches(_ facts: PreparedFacts) -> Bool {
+        facts.facts.end.timeIntervalSince(facts.facts.start) > Double(span.seconds)
+    }
+
+    func reason(_ facts: PreparedFacts) -> String { "the meeting lasts longer than \(span)" }
+}
+
+/// `duration_under: 15m`.
+struct DurationUnder: SpanCondition {
+    static let description = ConditionDescription(
+        key: "duration_under",
+        summary: "The meeting (one occurrence of a series) lasts less than this.",
+        value: .duration,
+        matching: [.init("15m", "duration: 10m")],
+        nonMatching: [.init("15m", "duration: 15m")])
+
+    let span: TimeSpan
+
+    func matches(_ facts: PreparedFacts) -> Bool {
+        facts.facts.end.timeIntervalSince(facts.facts.start) < Double(span.seconds)
+    }
+
+    func reason(_ facts: PreparedFacts) -> String { "the meeting lasts less than \(span)" }
+}
+
+/// `all_day: true`.
+struct AllDay: FlagCondition {
+    static let description = ConditionDescription(
+        key: "all_day",
+        summary: "The meeting is an all-day event (true), or not (false).",
+        value: .bool,
+        matching: [.init("true", "start: \"2026-06-02\", all_day: true"), .init("false", "duration: 1h")],
+        nonMatching: [.init("true", "duration: 1h")])
+
+    let expected: Bool
+
+    func matches(_ facts: PreparedFacts) -> Bool { facts.facts.isAllDay == expected }
+    func reason(_ facts: PreparedFacts) -> String {
+        facts.facts.isAllDay ? "the meeting is an all-day event" : "the meeting is not an all-day event"
+    }
+}
