@@ -92,19 +92,28 @@ enum TopLevel {
         Field("lists", "Named lists of addresses, wildcards and domains, used by `organizer_in` and `sender_in`.",
               ValueSpec("a mapping from list names to lists of addresses, wildcards (`*@contoso.com`) and domains (`fabrikam.com`)",
                         ListsField.schema),
-              example: "lists:\n  executives: [ceo@contoso.com, cfo@contoso.com]\n  partners: [\"*@fabrikam.com\", northwind.com]") {
+              example: "lists: { executives: [ceo@contoso.com, cfo@contoso.com], partners: [\"*@fabrikam.com\", northwind.com] }") {
             node, checker, _ in ListsField.read(node, checker)
         },
     ] + MessageKind.allCases.map { kind in
         Field("\(kind.rulesKey)", "The rules for \(kind.rulesKey), in order: the first whose conditions all hold decides. When none does, the action is `\(Action.fallback(for: kind))`.",
-              ValueSpec("a list of rules", Schema.list(of: "\(kind.rawValue)_rule")), example: "") { node, _, draft in
+              ValueSpec("a list of rules", Schema.list(of: "\(kind.rawValue)_rule")), example: ruleExample[kind] ?? "") { node, _, draft in
             draft.rules[kind] = node
         }
     } + [
         Field("examples", "Messages with the decision they must get, checked by `meetingbot rules test`.",
-              ValueSpec("a list of examples", Schema.list(of: "example")), example: "") { node, _, draft in
+              ValueSpec("a list of examples", Schema.list(of: "example")),
+              example: "examples: [{ request: { organizer: bob@fabrikam.com }, expect: { action: decline } }]") { node, _, draft in
             draft.examples = node
         },
+    ]
+}
+
+extension TopLevel {
+    fileprivate static let ruleExample: [MessageKind: String] = [
+        .request: "requests: [{ name: busy, when: { conflicts: true }, then: decline }]",
+        .response: "responses: [{ name: staff, when: { sender: internal }, then: apply }]",
+        .cancellation: "cancellations: [{ name: remove, then: remove }]",
     ]
 }
 

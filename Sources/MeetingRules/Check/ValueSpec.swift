@@ -42,6 +42,7 @@ extension ValueSpec {
     static let count = ValueSpec("a whole number, 0 or more", .object([("type", "integer"), ("minimum", 0)]))
     static let version = ValueSpec("`1`", .object([("const", 1)]))
     static let text = ValueSpec("text", .object([("type", "string")]))
+    static let address = ValueSpec("an address", .object([("type", "string"), ("pattern", .string(Patterns.address))]))
     static let name = ValueSpec(
         "a name: letters, digits, `-` and `_`",
         .object([("type", "string"), ("pattern", .string(Patterns.name))]))
@@ -83,8 +84,8 @@ extension ValueSpec {
                          "one of \(list), or a list of them")
     }
 
-    /// One of the actions `words` (a single word).
-    static func action(_ words: [String]) -> ValueSpec {
+    /// Exactly one of `words`.
+    static func oneOf(_ words: [String]) -> ValueSpec {
         ValueSpec(words.map { "`\($0)`" }.joined(separator: ", "), .object([("enum", .array(words.map(JSONValue.string)))]))
     }
 

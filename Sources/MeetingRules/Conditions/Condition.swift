@@ -131,7 +131,11 @@ struct ConditionSet: Sendable {
     }
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        for condition in conditions where !condition.matches(facts) { return false }
+        var i = 0
+        while i < conditions.count {
+            if !conditions[i].matches(facts) { return false }
+            i += 1
+        }
         return true
     }
 

@@ -59,6 +59,8 @@ struct WithinWorkingHours: Condition {
 
     let expected: Bool
     let hours: WorkingHours
+    /// "mon-fri 08:00-18:00", for reasons.
+    private let hoursText: String
 
     init?(_ value: YAMLNode, _ checker: Checker) {
         guard let expected = checker.bool(value, Self.description.key) else { return nil }
@@ -68,6 +70,7 @@ struct WithinWorkingHours: Condition {
         }
         self.expected = expected
         self.hours = hours
+        hoursText = hours.description
     }
 
     func matches(_ facts: PreparedFacts) -> Bool { isWithin(facts) == expected }
@@ -83,7 +86,7 @@ struct WithinWorkingHours: Condition {
     }
 
     func reason(_ facts: PreparedFacts) -> String {
-        (isWithin(facts) ? "the meeting is within" : "the meeting is outside") + " working hours (\(hours))"
+        (isWithin(facts) ? "the meeting is within" : "the meeting is outside") + " working hours (\(hoursText))"
     }
 }
 

@@ -79,7 +79,7 @@ enum ExampleReader {
     ] + MessageKind.allCases.map { kind in
         Field(kind.rawValue, "The \(kind.rawValue)'s facts (see below). An example has exactly one of `request`, `response`, `cancellation`.",
               ValueSpec("a mapping of facts", Schema.ref("\(kind.rawValue)_facts")),
-              example: "\(kind.rawValue): { organizer: ann@contoso.com, start: \"2026-12-01T09:00\" }") { n, c, d in
+              example: factsExample[kind] ?? "") { n, c, d in
             if d.message != nil {
                 c.error(n, "an example describes one message; it already has a \(d.message?.kind.rawValue ?? "")")
             } else {
@@ -89,6 +89,12 @@ enum ExampleReader {
     } + [
         Field("expect", "The decision the message must get.", ValueSpec("a mapping", Schema.ref("expect")),
               example: "expect: { action: decline, rule: too-long }", required: true) { n, _, d in d.expect = n },
+    ]
+
+    private static let factsExample: [MessageKind: String] = [
+        .request: "request: { organizer: ann@contoso.com, start: \"2026-12-01T09:00\", duration: 90m }",
+        .response: "response: { sender: bob@fabrikam.com, response_type: declined }",
+        .cancellation: "cancellation: { organizer: ann@contoso.com }",
     ]
 
     /// The keys of `expect`.

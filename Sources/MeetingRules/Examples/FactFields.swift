@@ -23,13 +23,13 @@ enum FactFields {
     static let defaultStart = "2026-06-02T10:00"
 
     static let fields: [Field<Draft>] = [
-        Field("organizer", "The organizer's address. Default `organizer@example.com`.", .text, example: "organizer: ann@contoso.com") {
+        Field("organizer", "The organizer's address. Default `organizer@example.com`.", .address, example: "organizer: ann@contoso.com") {
             n, c, d in if let a = c.address(n, "organizer") { d.organizer.address = a }
         },
         Field("organizer_name", "The organizer's display name.", .text, example: "organizer_name: Ann Lee") {
             n, c, d in if let t = c.text(n, "organizer_name") { d.organizer.name = t }
         },
-        Field("sender", "Who sent the message. Default: the organizer (for a response, `attendee@example.com`).", .text,
+        Field("sender", "Who sent the message. Default: the organizer (for a response, `attendee@example.com`).", .address,
               example: "sender: bob@fabrikam.com") {
             n, c, d in d.senderAddress = c.address(n, "sender")
         },
@@ -60,7 +60,7 @@ enum FactFields {
         Field("occurrences", "How many occurrences the series has.", .count, example: "occurrences: 12") {
             n, c, d in d.occurrences = c.count(n, "occurrences")
         },
-        Field("series_end", "When the series' last occurrence ends.", .instant, example: "series_end: \"2027-06-30T10:00\"") {
+        Field("series_end", "When the series' last occurrence ends. Default for a series with `occurrences`: as if weekly.", .instant, example: "series_end: \"2027-06-30T10:00\"") {
             n, c, d in d.seriesEnd = c.instant(n, "series_end")
         },
         Field("checked_occurrences", "How many occurrences were checked for conflicts. Default `occurrences`, or 1.", .count,
@@ -69,17 +69,17 @@ enum FactFields {
               example: "conflicting_occurrences: 2", kinds: [.request]) {
             n, c, d in d.conflicting = c.count(n, "conflicting_occurrences") ?? 0
         },
-        Field("attendees", "The attendees' addresses. Default none.", ValueSpec("a list of addresses", .object([("type", "array"), ("items", .object([("type", "string")]))])),
+        Field("attendees", "The attendees' addresses. Default none.", ValueSpec("a list of addresses", .object([("type", "array"), ("items", .object([("type", "string"), ("pattern", .string(Patterns.address))]))])),
               example: "attendees: [ann@contoso.com, room-4.12@contoso.com]") {
             n, c, d in d.attendees = c.list(n, "attendees") { c.address($0, "attendees") } ?? []
         },
-        Field("request_type", "`new`, `full_update` or `informational_update`. Default `new`.", .choice(RequestType.allCases.map(\.rawValue)),
+        Field("request_type", "`new`, `full_update` or `informational_update`. Default `new`.", .oneOf(RequestType.allCases.map(\.rawValue)),
               example: "request_type: full_update", kinds: [.request]) {
             n, c, d in d.requestType = c.choice(n, "request_type", RequestType.self) ?? .new
         },
-        Field("sensitivity", "`normal`, `personal`, `private` or `confidential`. Default `normal`.", .choice(Sensitivity.allCases.map(\.rawValue)),
+        Field("sensitivity", "`normal`, `personal`, `private` or `confidential`. Default `normal`.", .oneOf(Sensitivity.allCases.map(\.rawValue)),
               example: "sensitivity: private") { n, c, d in d.sensitivity = c.choice(n, "sensitivity", Sensitivity.self) ?? .normal },
-        Field("response_type", "`accepted`, `tentative` or `declined`. Default `accepted`.", .choice(ResponseType.allCases.map(\.rawValue)),
+        Field("response_type", "`accepted`, `tentative` or `declined`. Default `accepted`.", .oneOf(ResponseType.allCases.map(\.rawValue)),
               example: "response_type: declined", kinds: [.response]) {
             n, c, d in d.responseType = c.choice(n, "response_type", ResponseType.self)
         },
@@ -118,6 +118,9 @@ enum FactFields {
         }
         guard checker.diagnostics.count(where: { $0.severity == .error }) == errorsBefore else { return nil }
         let now = draft.now ?? start.addingTimeInterval(-86_400)
+        let seriesEnd = draft.seriesEnd ?? draft.occurrences.map {
+            end.addingTimeInterval(Double(max($0 - 1, 0)) * 7 * 86_400)
+        }
         let isResponse = checker.kind == .response
         let sender = draft.senderAddress.map { Mailbox(address: $0, name: draft.senderName ?? "") }
             ?? (isResponse ? Mailbox(address: "attendee@example.com", name: draft.senderName ?? "")
@@ -126,7 +129,7 @@ enum FactFields {
             kind: checker.kind, organizer: draft.organizer, sender: sender,
             subject: draft.subject, location: draft.location, body: draft.body,
             start: start, end: end, isAllDay: draft.allDay,
-            recurrence: isSeries ? Recurrence(occurrences: draft.occurrences, seriesEnd: draft.seriesEnd) : nil,
+            recurrence: isSeries ? Recurrence(occurrences: draft.occurrences, seriesEnd: seriesEnd) : nil,
             checkedOccurrences: checked, conflictingOccurrences: draft.conflicting, attendees: draft.attendees,
             requestType: draft.requestType, sensitivity: draft.sensitivity,
             responseType: isResponse ? draft.responseType ?? .accepted : nil,

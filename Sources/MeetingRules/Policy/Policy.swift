@@ -13,6 +13,29 @@ struct Rule: Sendable {
     let when: ConditionSet?
 }
 
+/// The rules of one kind, with their conditions kept apart for a tight loop
+/// that copies nothing.
+struct RuleList: Sendable {
+    let rules: [Rule]
+    /// Each rule's `when`; nil matches every message.
+    private let matchers: [ConditionSet?]
+
+    init(_ rules: [Rule]) {
+        self.rules = rules
+        matchers = rules.map(\.when)
+    }
+
+    /// The index of the first rule whose conditions hold.
+    func firstMatch(_ facts: PreparedFacts) -> Int? {
+        var i = 0
+        while i < matchers.count {
+            if matchers[i]?.matches(facts) ?? true { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
 /// A rules file that passed the checker: the only thing the engine decides with.
 ///
 /// There is no public way to make one except checking a file, so a file with
@@ -21,16 +44,33 @@ public struct Policy: Sendable {
     /// The file's path as it was given.
     public let file: String
     public let settings: Settings
-    /// The rules of each kind, in file order (indexed by `MessageKind`).
-    let rules: [MessageKind: [Rule]]
+    private let requests: RuleList, responses: RuleList, cancellations: RuleList
     let examples: [RuleExample]
+
+    init(file: String, settings: Settings, rules: [MessageKind: [Rule]], examples: [RuleExample]) {
+        self.file = file
+        self.settings = settings
+        requests = RuleList(rules[.request] ?? [])
+        responses = RuleList(rules[.response] ?? [])
+        cancellations = RuleList(rules[.cancellation] ?? [])
+        self.examples = examples
+    }
+
+    private func rules(for kind: MessageKind) -> RuleList {
+        switch kind {
+        case .request: requests
+        case .response: responses
+        case .cancellation: cancellations
+        }
+    }
 
     /// The engine: the first rule of the message's kind whose conditions all hold
     /// chooses the action; when none does, the kind's default applies.
     public func decide(_ facts: MeetingFacts) -> Decision {
         let prepared = PreparedFacts(facts, settings: settings)
-        let rules = self.rules[facts.kind] ?? []
-        for rule in rules where rule.when?.matches(prepared) ?? true {
+        let list = rules(for: facts.kind)
+        if let index = list.firstMatch(prepared) {
+            let rule = list.rules[index]
             let replies = rule.action.replies
             return Decision(
                 action: rule.action, rule: rule.name, rulePosition: rule.position, ruleLocation: rule.location,
@@ -47,7 +87,7 @@ public struct Policy: Sendable {
 
     /// The names of the rules for `kind`, in order.
     public func ruleNames(for kind: MessageKind) -> [String] {
-        (rules[kind] ?? []).map(\.name)
+        rules(for: kind).rules.map(\.name)
     }
 
     /// Checks a rules file's text. `file` is the path to show in diagnostics.

@@ -108,7 +108,8 @@ public enum Manual {
 
 
             """
-        out += section("Settings", "The keys at the top of the file.", TopLevel.fields.map(\.documentation).filter { !$0.example.isEmpty })
+        out += section("The top level", "The settings, then the rules of each kind, then the examples.",
+                       TopLevel.fields.map(\.documentation))
         out += section("`working_hours`", "", WorkingHoursFields.fields.map(\.documentation))
         out += section("Rules", "Each of `requests`, `responses` and `cancellations` is a list of rules with these keys.",
                        RuleReader.fields.map(\.documentation))
@@ -132,8 +133,8 @@ public enum Manual {
         for key in keys {
             let name = "`\(key.key)`" + (key.required ? " (required)" : "")
             let meaning = key.summary + (key.kinds.count < MessageKind.allCases.count
-                ? " Only for \(key.kinds.map(\.rawValue).joined(separator: " and ")) messages." : "")
-            let example = key.example.isEmpty ? "" : "`" + key.example.replacingOccurrences(of: "\n", with: " ⏎ ") + "`"
+                ? " Only for \(key.kinds.map(\.rulesKey).joined(separator: " and "))." : "")
+            let example = "`\(key.example)`"
             out += "| \(name) | \(escaped(key.value.phrase)) | \(escaped(meaning)) | \(escaped(example)) |\n"
         }
         return out + "\n"

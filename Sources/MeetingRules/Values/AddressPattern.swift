@@ -1,18 +1,17 @@
-import Foundation
-
 /// An address folded to lower case, with where its domain starts.
 struct FoldedAddress: Sendable {
     let text: FoldedText
+    /// The address as the message gave it, for reasons.
+    let string: String
     /// The domain: the bytes after the last `@` (empty when there is none).
     let domain: ArraySlice<UInt8>
 
     init(_ address: String) {
-        text = FoldedText(address.trimmingCharacters(in: .whitespaces))
+        text = FoldedText(address).trimmingSpaces()
+        string = address
         let at = text.bytes.lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? text.bytes.count
         domain = text.bytes[at...]
     }
-
-    var string: String { text.string }
 }
 
 /// Domains such as `contoso.com`, each covering itself and its subdomains.

@@ -19,7 +19,18 @@ struct FoldedText: Sendable, Hashable {
         self.bytes = bytes
     }
 
+    private init(bytes: [UInt8]) { self.bytes = bytes }
+
     var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    /// Without ASCII white space at either end.
+    func trimmingSpaces() -> FoldedText {
+        let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+            return FoldedText(bytes: [])
+        }
+        return first == 0 && last == bytes.count - 1 ? self : FoldedText(bytes: Array(bytes[first...last]))
+    }
 
     func contains(_ needle: FoldedText) -> Bool {
         let n = needle.bytes, h = bytes

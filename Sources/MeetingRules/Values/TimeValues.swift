@@ -1,8 +1,13 @@
 /// A length of time as rules write it: `4h`, `90m`, `1h30m`, `180d`, `2w`.
 public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let seconds: Int
+    /// How the file spelled it, so that reasons say `24h` where the admin wrote `24h`.
+    private let written: String?
 
-    public init(seconds: Int) { self.seconds = seconds }
+    public init(seconds: Int) {
+        self.seconds = seconds
+        written = nil
+    }
 
     static let units: [(letter: Character, seconds: Int)] = [("w", 604_800), ("d", 86_400), ("h", 3_600), ("m", 60)]
     /// The longest span a file may write: beyond it arithmetic with dates stops making sense.
@@ -24,12 +29,16 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             rest = rest.dropFirst()
         }
         self.seconds = total
+        written = text
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.seconds < b.seconds }
+    public static func == (a: Self, b: Self) -> Bool { a.seconds == b.seconds }
+    public func hash(into hasher: inout Hasher) { hasher.combine(seconds) }
 
-    /// The shortest spelling: `1h30m`, `180d`.
+    /// As the file wrote it, else the shortest spelling: `1h30m`, `180d`.
     public var description: String {
+        if let written { return written }
         if seconds == 0 { return "0m" }
         var rest = seconds
         var text = ""
