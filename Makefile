@@ -4,7 +4,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export MEETINGBOT_SHARED := $(SHARED)
 
-.PHONY: setup build test demo benchmark clean
+.PHONY: setup build test demo benchmark rules-docs clean
 
 setup:
 	bash scripts/setup.sh
@@ -24,6 +24,13 @@ test: setup
 demo: setup
 	$(SWIFT) build --product meetingbot
 	$(SWIFT) run meetingbot sandbox --fixture scripts/demo-fixture.yml --port 8080 --schema $(SHARED)/ews/schema
+
+# Regenerates rules/README.md and the JSON Schema from Sources/MeetingRules
+# (a test fails while the checked-in files differ from what this writes).
+rules-docs:
+	$(SWIFT) build --product meetingbot
+	$$($(SWIFT) build --show-bin-path)/meetingbot rules schema > rules/meetingbot-rules.schema.json
+	$$($(SWIFT) build --show-bin-path)/meetingbot rules docs > rules/README.md
 
 clean:
 	rm -rf .build

@@ -4,7 +4,8 @@
 #   - libcurl4-openssl-dev, libxml2-dev: the C libraries the code links against
 #   - libxml2-utils: xmllint, used by ../shared/ews/validate-request.sh
 #   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests,
-#     and pyspnego 0.12.4: the server-side NTLM acceptor of the transport tests
+#     and pyspnego 0.12.4: the server-side NTLM acceptor of the transport tests,
+#     and jsonschema 4.26.0: checks rules files against rules/meetingbot-rules.schema.json
 # The Dockerfile's build stage runs this same script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,8 +26,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ]; then
-  if ! .venv/bin/python -c 'import exchangelib, spnego, sys; sys.exit(exchangelib.__version__ != "5.6.0")' 2>/dev/null; then
+  if ! .venv/bin/python -c 'import exchangelib, spnego, jsonschema, sys; sys.exit(exchangelib.__version__ != "5.6.0")' 2>/dev/null; then
     python3 -m venv .venv
-    .venv/bin/pip install --quiet --disable-pip-version-check 'exchangelib==5.6.0' 'pyspnego==0.12.4'
+    .venv/bin/pip install --quiet --disable-pip-version-check 'exchangelib==5.6.0' 'pyspnego==0.12.4' 'jsonschema==4.26.0'
   fi
 fi

@@ -36,16 +36,16 @@ public enum RulesWorkload {
           - { name: private-external, when: { organizer: external, sensitivity: [private, confidential] }, then: tentative }
           - { name: external-series, when: { organizer: external, recurring: true }, then: decline, comment: "No series from outside." }
           - { name: endless, when: { recurring: true, beyond_booking_window: true }, then: decline, comment: "Series must end within 180 days." }
-          - { name: long-series, when: { occurrences_over: 52 }, then: decline, comment: "At most 52 occurrences." }
+          - { name: long-series, when: { occurrences_over: 12 }, then: decline, comment: "At most 12 occurrences." }
           - { name: too-long, when: { duration_over: 4h }, then: decline, comment: "At most 4 hours." }
           - { name: too-short, when: { duration_under: 15m }, then: decline, comment: "At least 15 minutes." }
           - { name: too-far, when: { starts_beyond: 180d }, then: decline, comment: "Book at most 180 days ahead." }
           - { name: short-notice, when: { notice_under: 2h }, then: tentative, comment: "Short notice: a person will confirm." }
           - { name: weekend, when: { weekdays: [sat, sun] }, then: decline, comment: "The room is closed at weekends." }
           - { name: out-of-hours, when: { within_working_hours: false }, then: decline, comment: "Outside opening hours." }
+          - { name: busy, when: { recurring: false, conflicts: true }, then: decline, comment: "The room is booked." }
           - { name: too-many-conflicts, when: { conflict_share_over: 20% }, then: decline, comment: "Too many occurrences are booked." }
-          - { name: some-conflicts, when: { recurring: true, conflicts_over: 0 }, then: tentative, comment: "Some occurrences are booked." }
-          - { name: busy, when: { conflicts: true }, then: decline, comment: "The room is booked." }
+          - { name: some-conflicts, when: { conflicts_over: 0 }, then: tentative, comment: "Some occurrences are booked." }
           - { name: big, when: { attendees_over: 12 }, then: decline, comment: "The room seats 12." }
           - { name: interviews, when: { any: [{ subject_contains: [interview, hiring] }, { subject_matches: '^\\[hr\\]' }] }, then: accept }
           - { name: internal, when: { organizer: internal, not: { location_contains: offsite } }, then: accept }
@@ -77,7 +77,7 @@ public enum RulesWorkload {
             let start = now.addingTimeInterval(dayOffset * 86_400 + Double(random.next(48)) * 1_800)
             let minutes = [10, 30, 45, 60, 60, 90, 120, 300][random.next(8)]
             let recurring = random.next(5) == 0
-            let occurrences = recurring ? [nil, 10, 26, 80][random.next(4)] : nil
+            let occurrences = recurring ? [nil, 8, 20, 80][random.next(4)] : nil
             let checked = recurring ? (occurrences ?? 26) : 1
             let conflicting = random.next(4) == 0 ? random.next(checked + 1) : 0
             return MeetingFacts(

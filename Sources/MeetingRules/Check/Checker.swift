@@ -4,32 +4,20 @@ import Foundation
 /// how the checker reads it. The closed set of keys at each level, their
 /// documentation and their JSON Schema all come from these.
 struct Field<Draft>: Sendable {
-    let key: String
-    let summary: String
-    let value: ValueSpec
-    /// The key in use, as YAML: `timezone: Europe/Berlin`.
-    let example: String
-    let required: Bool
-    /// The message kinds the key applies to (rules and examples of other kinds may not use it).
-    let kinds: [MessageKind]
+    let documentation: KeyDocumentation
     let read: @Sendable (YAMLNode, Checker, inout Draft) -> Void
 
     init(_ key: String, _ summary: String, _ value: ValueSpec, example: String, required: Bool = false,
          kinds: [MessageKind] = MessageKind.allCases,
          read: @escaping @Sendable (YAMLNode, Checker, inout Draft) -> Void) {
-        self.key = key
-        self.summary = summary
-        self.value = value
-        self.example = example
-        self.required = required
-        self.kinds = kinds
+        documentation = KeyDocumentation(key: key, summary: summary, value: value, example: example,
+                                         required: required, kinds: kinds)
         self.read = read
     }
 
-    /// What the documentation and the schema need, without the draft type.
-    var documentation: KeyDocumentation {
-        KeyDocumentation(key: key, summary: summary, value: value, example: example, required: required, kinds: kinds)
-    }
+    var key: String { documentation.key }
+    var required: Bool { documentation.required }
+    var kinds: [MessageKind] { documentation.kinds }
 }
 
 /// A key as `rules/README.md` and the JSON Schema describe it.
@@ -37,8 +25,10 @@ struct KeyDocumentation: Sendable {
     let key: String
     let summary: String
     let value: ValueSpec
+    /// The key in use, as YAML: `timezone: Europe/Berlin`.
     let example: String
     let required: Bool
+    /// The message kinds the key applies to (rules and examples of other kinds may not use it).
     let kinds: [MessageKind]
 }
 

@@ -135,7 +135,9 @@ enum ExampleReader {
             return nil
         }
         checker.kind = message.kind
-        guard let facts = FactFields.read(message.node, checker), let expectNode = draft.expect else { return nil }
+        // The facts and the expectation are both checked, so that one pass shows the problems of each.
+        let facts = FactFields.read(message.node, checker)
+        guard let expectNode = draft.expect else { return nil }
         var expectation = Expectation()
         guard checker.read(expectNode, as: "'expect'", fields: expectFields, into: &expectation) else { return nil }
         if let rule = expectation.rule {
@@ -146,6 +148,7 @@ enum ExampleReader {
                 return nil
             }
         }
+        guard let facts else { return nil }
         let title = draft.name.map { "example \(quoted($0))" } ?? "example \(number)"
         return RuleExample(title: title, location: item.location, facts: facts, expectation: expectation)
     }
