@@ -48,6 +48,8 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
         // Servers/ holds the Python loopback servers the transport tests start.
         .testTarget(name: "EWSTests", dependencies: ["EWS", "EWSSandbox", "XML", "TestSupport"], exclude: ["Servers"]),
+        // Runs the built `meetingbot` binary; depends on it only through the build.
+        .testTarget(name: "meetingbotTests", dependencies: ["TestSupport"], exclude: ["Help"]),
         .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
         .testTarget(name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
                     exclude: ["Fixtures"]),
