@@ -28,16 +28,20 @@ from exchangelib import (
     Configuration,
     Credentials,
     EWSDateTime,
+    EWSTimeZone,
     Message,
 )
 from exchangelib.errors import ErrorCalendarMeetingRequestIsOutOfDate, UnauthorizedError
 from exchangelib.items import SEND_TO_ALL_AND_SAVE_COPY, MeetingCancellation, MeetingRequest, MeetingResponse
+from exchangelib.recurrence import NumberedPattern, Recurrence, WeeklyPattern
 
 REQUEST = "IPM.Schedule.Meeting.Request"
 CANCELLATION = "IPM.Schedule.Meeting.Canceled"
 RESPONSE_PREFIX = "IPM.Schedule.Meeting.Resp."
 PAGING_MESSAGES = 600
-STEPS = ("connect", "invite", "answer", "move", "cancel", "paging")
+WEEKLY = "Contract weekly"
+BERLIN = EWSTimeZone("Europe/Berlin")
+STEPS = ("connect", "invite", "answer", "move", "cancel", "recurring", "paging")
 
 
 class ContractFailure(Exception):
@@ -272,6 +276,65 @@ class Contract:
             check(len(entries) == 1 and entries[0].is_cancelled,
                   f"{name}: the calendar entry is marked cancelled: {[(e.subject, e.is_cancelled) for e in entries]}")
         passed("organizer cancels: each attendee gets the cancellation, their entry is marked cancelled")
+
+    def weekly_view(self, name):
+        """The series' occurrences (cancelled ones too) in a calendar view around it."""
+        window = self.account(name).calendar.view(start=EWSDateTime(2030, 3, 11, tzinfo=BERLIN),
+                                                  end=EWSDateTime(2030, 4, 30, tzinfo=BERLIN))
+        return [item for item in window if item.subject.endswith(WEEKLY)]
+
+    def recurring(self):
+        organizer = self.account("organizer")
+        # Mondays 09:00 in Berlin, across the change to summer time on 31 March 2030.
+        first = EWSDateTime(2030, 3, 18, 9, 0, tzinfo=BERLIN)
+        series = CalendarItem(
+            account=organizer,
+            folder=organizer.calendar,
+            subject=WEEKLY,
+            start=first,
+            end=first + datetime.timedelta(minutes=30),
+            required_attendees=[self.address("ann")],
+            recurrence=Recurrence(
+                pattern=WeeklyPattern(interval=1, weekdays=["Monday"]),
+                boundary=NumberedPattern(start=first.date(), number=5),
+            ),
+        )
+        series.save(send_meeting_invitations=SEND_TO_ALL_AND_SAVE_COPY)
+        # Aware arithmetic keeps the wall time: 09:00 CET, then 09:00 CEST from 1 April.
+        expected = [first + datetime.timedelta(weeks=n) for n in range(5)]
+        occurrences = self.weekly_view("organizer")
+        starts = [item.start.astimezone(BERLIN) for item in occurrences]
+        check(starts == expected, f"the view shows the five Monday 09:00 occurrences: {starts}")
+        check(all(item.type == "Occurrence" for item in occurrences),
+              f"each is an Occurrence: {[item.type for item in occurrences]}")
+        master = organizer.calendar.get(id=series.id)
+        check(master.type == "RecurringMaster", f"the stored item is the series' master: {master.type}")
+        check(master.recurrence.boundary.number == 5, f"the master keeps the recurrence: {master.recurrence}")
+        narrow = organizer.calendar.view(start=expected[1], end=expected[2])
+        check([item.start for item in narrow] == [expected[1]], f"a one-week window holds one occurrence: {list(narrow)}")
+        passed("a weekly series across the DST change appears occurrence by occurrence in calendar.view()")
+
+        requests = self.requests("ann", subject=WEEKLY)
+        check(len(requests) == 1 and requests[0].recurrence is not None,
+              f"ann gets one request for the series: {[(r.subject, r.recurrence) for r in requests]}")
+        requests[0].accept()
+        starts = [item.start.astimezone(BERLIN) for item in self.weekly_view("ann")]
+        check(starts == expected, f"ann's calendar view shows the accepted series: {starts}")
+
+        # The organizer cancels one occurrence, then the whole series.
+        self.weekly_view("organizer")[2].delete(send_meeting_cancellations=SEND_TO_ALL_AND_SAVE_COPY)
+        left = [item.start.astimezone(BERLIN) for item in self.weekly_view("organizer")]
+        check(left == expected[:2] + expected[3:], f"the organizer's series lost the occurrence: {left}")
+        left = [item.start.astimezone(BERLIN) for item in self.weekly_view("ann")]
+        check(left == expected[:2] + expected[3:], f"ann's series lost the cancelled occurrence: {left}")
+        organizer.calendar.get(id=series.id).delete(send_meeting_cancellations=SEND_TO_ALL_AND_SAVE_COPY)
+        check(self.weekly_view("organizer") == [], "the organizer's series is gone")
+        cancellations = list(self.account("ann").inbox.filter(item_class=CANCELLATION, subject__contains=WEEKLY))
+        check(len(cancellations) == 2, f"ann got two cancellations (one occurrence, the series): {len(cancellations)}")
+        entries = self.weekly_view("ann")
+        check(entries and all(item.is_cancelled for item in entries),
+              f"ann's remaining occurrences are marked cancelled: {[(e.start, e.is_cancelled) for e in entries]}")
+        passed("ann accepts the series; the organizer deletes an occurrence, then the series, with cancellations")
 
     def paging(self):
         pager = self.account("pager")
