@@ -130,6 +130,12 @@ import XML
         #expect(new.childText("IsOutOfDate") == "false")
         #expect(new.childText("MeetingRequestType") == "FullUpdate")
         #expect(new.childText("Start") == "2026-12-02T09:00:00Z")
+        // The update changed the attendee's calendar item; the request points at it as it is now, ChangeKey included.
+        let associated = try #require(new.child("AssociatedCalendarItemId"))
+        let entry = try #require(try await h.call(Harness.getItems([associated.attribute("Id") ?? ""], fields: ["calendar:Start"]),
+                                                  as: "ann@contoso.com").items.first)
+        #expect(entry.childText("Start") == "2026-12-02T09:00:00Z")
+        #expect(associated.attribute("ChangeKey") == entry.child("ItemId")?.attribute("ChangeKey"))
         #expect(try await h.call(Harness.respond("AcceptItem", to: old.itemId), as: "ann@contoso.com").responseCodes
             == ["ErrorCalendarMeetingRequestIsOutOfDate"])
 

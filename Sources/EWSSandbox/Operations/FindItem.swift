@@ -38,11 +38,11 @@ enum FindItem: SandboxOperation {
                 var items = traversal == "Shallow" ? store.items(in: folder.id) : []
                 if let restriction { items = items.filter(restriction.matches) }
                 if let view = request.child("CalendarView") {
-                    writeCalendarView(view, folder: folder, items: items, shape: shape, to: out)
+                    writeCalendarView(view, folder: folder, items: items, shape: shape, store: store, to: out)
                 } else {
                     sortItems(&items, by: sort)
                     writePage(request.child("IndexedPageItemView"), items: items, restricted: restriction != nil,
-                              shape: shape, to: out)
+                              shape: shape, store: store, to: out)
                 }
             }
         }
@@ -62,7 +62,7 @@ enum FindItem: SandboxOperation {
     }
 
     private static func writePage(_ view: XMLElement?, items: [StoredItem], restricted: Bool, shape: ItemShape,
-                                  to out: XMLWriter) {
+                                  store: StoreState, to out: XMLWriter) {
         let limit = restricted ? restrictedLimit : unrestrictedLimit
         let requested = view?.attribute("MaxEntriesReturned").flatMap(Int.init) ?? limit
         let pageSize = max(0, min(requested, limit))
@@ -79,13 +79,13 @@ enum FindItem: SandboxOperation {
                 "IndexedPagingOffset": String(offset + page.count), "TotalItemsInView": String(total),
                 "IncludesLastItemInRange": includesLast ? "true" : "false",
             ]) {
-                out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, to: out) } }
+                out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, in: store, to: out) } }
             }
         }
     }
 
     private static func writeCalendarView(_ view: XMLElement, folder: Folder, items: [StoredItem], shape: ItemShape,
-                                          to out: XMLWriter) {
+                                          store: StoreState, to out: XMLWriter) {
         guard folder.folderClass == "IPF.Appointment" else {
             ResponseMessage.write(name, error: StoreError(.calendarFolderIsInvalidForCalendarView,
                                                           "CalendarView is only valid on calendar folders."), to: out)
@@ -109,7 +109,7 @@ enum FindItem: SandboxOperation {
                 "TotalItemsInView": String(inView.count),
                 "IncludesLastItemInRange": page.count == inView.count ? "true" : "false",
             ]) {
-                out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, to: out) } }
+                out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, in: store, to: out) } }
             }
         }
     }

@@ -17,7 +17,7 @@ enum GetItem: SandboxOperation {
                     return try store.resolveItem(id, context, allowingOccurrence: true)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    out.element("m:Items") { if case .success(let item) = result { ItemWriter.write(item, shape: shape, to: out) } }
+                    out.element("m:Items") { if case .success(let item) = result { ItemWriter.write(item, shape: shape, in: store, to: out) } }
                 }
             }
         }

@@ -6,12 +6,13 @@ import XML
 /// elements with the properties a shape asks for, in exact schema order
 /// (types.xsd sequences), so every answer validates.
 enum ItemWriter {
-    static func write(_ item: StoredItem, shape: ItemShape, to out: XMLWriter) {
+    /// `store` supplies what the item refers to (the current ChangeKey of its calendar item).
+    static func write(_ item: StoredItem, shape: ItemShape, in store: StoreState, to out: XMLWriter) {
         out.element("t:" + item.kind.elementName) {
             out.element("t:ItemId", ["Id": item.id, "ChangeKey": item.changeKey])
             for name in order[item.kind] ?? [] {
                 guard let uri = fieldURI[name], shape.includes(uri) else { continue }
-                writeField(name, of: item, to: out)
+                writeField(name, of: item, in: store, to: out)
             }
         }
     }
@@ -69,7 +70,7 @@ enum ItemWriter {
         return map
     }()
 
-    private static func writeField(_ name: String, of item: StoredItem, to out: XMLWriter) {
+    private static func writeField(_ name: String, of item: StoredItem, in store: StoreState, to out: XMLWriter) {
         func text(_ value: String?) { if let value { out.element("t:" + name, text: value) } }
         func bool(_ value: Bool) { out.element("t:" + name, text: value ? "true" : "false") }
         func date(_ value: Date?) { text(value.map(EWSDateTime.format)) }
@@ -117,7 +118,7 @@ enum ItemWriter {
         case "IsRead": bool(item.isRead)
         case "AssociatedCalendarItemId":
             if let id = item.associatedCalendarItemId {
-                out.element("t:AssociatedCalendarItemId", ["Id": id, "ChangeKey": IDCodec.changeKey(id: id, version: 1)])
+                out.element("t:AssociatedCalendarItemId", ["Id": id, "ChangeKey": store.items[id]?.changeKey ?? IDCodec.changeKey(id: id, version: 1)])
             }
         case "IsDelegated": bool(false)
         case "IsOutOfDate": bool(item.isOutOfDate)
