@@ -10,19 +10,7 @@ import XML
 /// exchangelib sends; this test validates every answer the sandbox sent, since
 /// exchangelib tolerates answers that break the schema (PRODUCT.md 8).
 @Suite struct ContractTests {
-    static let fixture = """
-        mailboxes:
-          - address: organizer@contoso.com
-            password: secret
-          - address: room@contoso.com
-            password: secret
-          - address: ann@contoso.com
-            password: secret
-          - address: bob@contoso.com
-            password: secret
-          - address: pager@contoso.com
-            password: secret
-        """
+    static let fixture = Harness.mailboxes("organizer", "room", "ann", "bob", "pager")
     static let script = SharedFiles.packageRoot.appendingPathComponent("Tests/Contract/lifecycle.py").path
     static let python = SharedFiles.packageRoot.appendingPathComponent(".venv/bin/python").path
 

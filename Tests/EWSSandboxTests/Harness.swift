@@ -14,13 +14,12 @@ final class Harness: @unchecked Sendable {
     var url: URL { URL(string: server.url)! }
     static let validator = Result { try SchemaValidator(directory: SharedFiles.schemaDirectory) }
 
-    static let twoMailboxes = """
-        mailboxes:
-          - address: organizer@contoso.com
-            password: secret
-          - address: room@contoso.com
-            password: secret
-        """
+    /// A fixture of mailboxes `<name>@contoso.com`, each with password `secret`.
+    static func mailboxes(_ names: String...) -> String {
+        "mailboxes:\n" + names.map { "  - { address: \($0)@contoso.com, password: secret }\n" }.joined()
+    }
+
+    static let twoMailboxes = mailboxes("organizer", "room")
 
     init(fixture: String = Harness.twoMailboxes, configure: (inout SandboxOptions) -> Void = { _ in }) async throws {
         var options = SandboxOptions()

@@ -6,17 +6,7 @@ import XML
 
 /// The meeting life cycle over real HTTP, as Exchange behaves (PROTOCOL.md 5, 6).
 @Suite struct MeetingLifecycleTests {
-    static let fixture = """
-        mailboxes:
-          - address: organizer@contoso.com
-            password: secret
-          - address: room@contoso.com
-            password: secret
-          - address: ann@contoso.com
-            password: secret
-          - address: bob@contoso.com
-            password: secret
-        """
+    static let fixture = Harness.mailboxes("organizer", "room", "ann", "bob")
     static let requestFields = ["item:ItemClass", "item:Subject", "meeting:IsOutOfDate", "meeting:AssociatedCalendarItemId",
                                 "meetingRequest:MeetingRequestType", "calendar:Start", "calendar:UID", "meeting:HasBeenProcessed"]
 

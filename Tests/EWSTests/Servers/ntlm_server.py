@@ -17,7 +17,9 @@ import json
 import os
 import sys
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
+
+from loopback import LoopbackHandler
 
 import spnego
 
@@ -25,26 +27,14 @@ lock = threading.Lock()
 state = {"connections": 0, "handshakes": 0, "requests": 0, "dropped": 0}
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(LoopbackHandler):
+    lock = lock
+    state = state
 
     def setup(self):
         super().setup()
         self.context = None
         self.user = None
-        with lock:
-            state["connections"] += 1
-
-    def log_message(self, *args):
-        pass
-
-    def reply(self, status, body=b"", headers=()):
-        self.send_response(status)
-        for name, value in headers:
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
