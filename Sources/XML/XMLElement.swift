@@ -28,11 +28,6 @@ public struct XMLElement {
         LibXML2.takeString(xmlGetNoNsProp(node, name))
     }
 
-    /// The value of a namespace-qualified attribute.
-    public func attribute(_ name: String, namespace: String) -> String? {
-        LibXML2.takeString(xmlGetNsProp(node, name, namespace))
-    }
-
     /// All text inside the element, descendants included.
     public var text: String { LibXML2.takeString(xmlNodeGetContent(node)) ?? "" }
 
@@ -76,20 +71,6 @@ public struct XMLElement {
         var current: XMLElement? = self
         for name in names { current = current?.child(name) }
         return current
-    }
-
-    /// The parent element.
-    public var parent: XMLElement? {
-        guard let p = node.pointee.parent, p.pointee.type == XML_ELEMENT_NODE else { return nil }
-        return XMLElement(document: document, node: p)
-    }
-
-    /// The element and its content as XML text.
-    public var serialized: String {
-        guard let buffer = xmlBufferCreate() else { return "" }
-        defer { xmlBufferFree(buffer) }
-        xmlNodeDump(buffer, document.doc, node, 0, 0)
-        return LibXML2.string(xmlBufferContent(buffer)) ?? ""
     }
 
     /// Elements matching an XPath expression evaluated with this element as

@@ -4,7 +4,7 @@
 /// breaking callers (the swift-nio pattern); the message is for people.
 public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     enum Code: Sendable, Equatable {
-        case tooLarge, tooDeep, malformed, doctypeForbidden, xpath, writer, schema, invalid
+        case tooLarge, tooDeep, malformed, doctypeForbidden, xpath, writer, schema
     }
     let code: Code
     /// What libxml2 or the check said, for people.
@@ -24,7 +24,6 @@ public struct XMLError: Error, Sendable, Equatable, CustomStringConvertible {
     public static let tooDeep = XMLError(.tooDeep, "")
     public static let malformed = XMLError(.malformed, "")
     public static let doctypeForbidden = XMLError(.doctypeForbidden, "")
-    public static let invalid = XMLError(.invalid, "")
 
     /// Compares the kind of error only, so callers can write `error ~= .tooLarge`.
     public static func ~= (pattern: XMLError, value: any Error) -> Bool {

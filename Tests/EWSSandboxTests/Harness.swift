@@ -11,7 +11,6 @@ import XML
 final class Harness: @unchecked Sendable {
     let server: SandboxServer
     var sandbox: Sandbox { server.sandbox }
-    var url: URL { URL(string: server.url)! }
     static let validator = Result { try SchemaValidator(directory: SharedFiles.schemaDirectory) }
 
     /// A fixture of mailboxes `<name>@contoso.com`, each with password `secret`.

@@ -51,11 +51,6 @@ public final class SandboxServer: Sendable {
         try? await channel.close()
         try await group.shutdownGracefully()
     }
-
-    /// Runs until the listening channel closes.
-    public func waitUntilClosed() async throws {
-        try await channel.closeFuture.get()
-    }
 }
 
 enum SandboxServerError: Error { case noPort }

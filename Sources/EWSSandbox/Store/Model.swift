@@ -25,8 +25,6 @@ public enum ItemKind: String, Codable, Sendable {
         case .meetingCancellation: "MeetingCancellation"
         }
     }
-
-    var isMeetingMessage: Bool { self == .meetingRequest || self == .meetingResponse || self == .meetingCancellation }
 }
 
 /// An attendee of a meeting, as the organizer's item tracks it.
