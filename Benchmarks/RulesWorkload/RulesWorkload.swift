@@ -82,12 +82,12 @@ public enum RulesWorkload {
             let conflicting = random.next(4) == 0 ? random.next(checked + 1) : 0
             return MeetingFacts(
                 kind: kind,
-                organizer: Mailbox(address: organizers[random.next(organizers.count)]),
-                sender: Mailbox(address: kind == .response ? organizers[random.next(organizers.count)] : organizers[0]),
+                organizer: MeetingFacts.Mailbox(address: organizers[random.next(organizers.count)]),
+                sender: MeetingFacts.Mailbox(address: kind == .response ? organizers[random.next(organizers.count)] : organizers[0]),
                 subject: subjects[random.next(subjects.count)],
                 location: random.next(10) == 0 ? "Offsite, Berlin" : "Room 4.12",
                 start: start, end: start.addingTimeInterval(Double(minutes) * 60),
-                recurrence: recurring ? Recurrence(occurrences: occurrences, seriesEnd: occurrences.map {
+                recurrence: recurring ? MeetingFacts.Recurrence(occurrences: occurrences, seriesEnd: occurrences.map {
                     start.addingTimeInterval(Double($0) * 7 * 86_400)
                 }) : nil,
                 checkedOccurrences: checked, conflictingOccurrences: conflicting,

@@ -34,11 +34,11 @@ import Testing
     }
 
     func facts(_ kind: MessageKind = .request, organizer: String = "ann@contoso.com", subject: String = "",
-               minutes: Double = 60, recurrence: Recurrence? = nil, requestType: RequestType = .new,
+               minutes: Double = 60, recurrence: MeetingFacts.Recurrence? = nil, requestType: MeetingFacts.RequestType = .new,
                conflicts: Int = 0, sender: String? = nil) throws -> MeetingFacts {
         let start = try Rules.date("2026-12-01T09:00Z")
         return MeetingFacts(
-            kind: kind, organizer: Mailbox(address: organizer), sender: sender.map { Mailbox(address: $0) },
+            kind: kind, organizer: MeetingFacts.Mailbox(address: organizer), sender: sender.map { MeetingFacts.Mailbox(address: $0) },
             subject: subject, start: start, end: start.addingTimeInterval(minutes * 60), recurrence: recurrence,
             conflictingOccurrences: conflicts, requestType: requestType,
             received: start.addingTimeInterval(-86_400), now: start.addingTimeInterval(-86_400))
@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func reasonsJoinTheConditionsThatHeld() throws {
-        let d = policy.decide(try facts(organizer: "Bob@Fabrikam.com", recurrence: Recurrence(occurrences: 5, seriesEnd: nil)))
+        let d = policy.decide(try facts(organizer: "Bob@Fabrikam.com", recurrence: MeetingFacts.Recurrence(occurrences: 5, seriesEnd: nil)))
         #expect(d.rule == "external-series")
         #expect(d.action == .request(.decline))
         #expect(d.reason == "the organizer Bob@Fabrikam.com is external and the meeting recurs")
@@ -168,15 +168,15 @@ import Testing
     @Test func roomDecisions() throws {
         let room = try Policy.load(contentsOf: Rules.directory.appendingPathComponent("room.yml").path)
         let start = try Rules.date("2026-12-01T08:00Z")   // 09:00 in Berlin, a Tuesday
-        func request(_ organizer: String, hours: Double = 1, recurrence: Recurrence? = nil, checked: Int = 1, conflicting: Int = 0) -> Decision {
+        func request(_ organizer: String, hours: Double = 1, recurrence: MeetingFacts.Recurrence? = nil, checked: Int = 1, conflicting: Int = 0) -> Decision {
             room.decide(MeetingFacts(
-                kind: .request, organizer: Mailbox(address: organizer), start: start, end: start.addingTimeInterval(hours * 3600),
+                kind: .request, organizer: MeetingFacts.Mailbox(address: organizer), start: start, end: start.addingTimeInterval(hours * 3600),
                 recurrence: recurrence, checkedOccurrences: checked, conflictingOccurrences: conflicting,
                 received: start.addingTimeInterval(-86_400), now: start.addingTimeInterval(-86_400)))
         }
         let staff = request("ann@contoso.com")
         #expect((staff.rule, staff.action, staff.reason) == ("staff", .request(.accept), "the organizer ann@contoso.com is internal"))
-        let series = request("ann@contoso.com", recurrence: Recurrence(occurrences: 20, seriesEnd: start.addingTimeInterval(19 * 7 * 86_400)),
+        let series = request("ann@contoso.com", recurrence: MeetingFacts.Recurrence(occurrences: 20, seriesEnd: start.addingTimeInterval(19 * 7 * 86_400)),
                              checked: 20, conflicting: 1)
         #expect(series.rule == "series-mostly-free")
         #expect(series.reason == "the meeting recurs, 1 of 20 occurrences conflict with the calendar and not (1 of 20 occurrences conflict (5%, more than 10%))")

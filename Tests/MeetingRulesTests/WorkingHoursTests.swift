@@ -22,7 +22,7 @@ import Testing
     /// Which rule takes a meeting from `start` to `end` (UTC).
     func rule(_ start: String, _ end: String) throws -> String {
         let s = try Rules.date(start), e = try Rules.date(end)
-        return policy.decide(MeetingFacts(kind: .request, organizer: Mailbox(address: "a@b.c"), start: s, end: e, received: s, now: s)).rule
+        return policy.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: s, end: e, received: s, now: s)).rule
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -60,7 +60,7 @@ import Testing
             """)
         func decide(_ s: String, _ e: String) throws -> String {
             let start = try Rules.date(s), end = try Rules.date(e)
-            return p.decide(MeetingFacts(kind: .request, organizer: Mailbox(address: "a@b.c"), start: start, end: end,
+            return p.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start, end: end,
                                          received: start, now: start)).rule
         }
         // 01:30 CET to 03:30 CEST: one hour of real time across the skipped hour.
@@ -79,7 +79,7 @@ import Testing
             """)
         func day(_ s: String) throws -> String {
             let start = try Rules.date(s)
-            return p.decide(MeetingFacts(kind: .request, organizer: Mailbox(address: "a@b.c"), start: start,
+            return p.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start,
                                          end: start.addingTimeInterval(1800), received: start, now: start)).rule
         }
         #expect(try day("2026-03-29T21:30Z") == "default", "23:30 CEST on Sunday")
@@ -90,11 +90,11 @@ import Testing
 
     @Test func wallClockArithmetic() throws {
         let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
-        let before = WallClock(try Rules.date("2026-03-29T00:59Z"), in: berlin)
-        let after = WallClock(try Rules.date("2026-03-29T01:00Z"), in: berlin)
+        let before = LocalTime(try Rules.date("2026-03-29T00:59Z"), in: berlin)
+        let after = LocalTime(try Rules.date("2026-03-29T01:00Z"), in: berlin)
         #expect(before.minute == 119 && after.minute == 180 && before.day == after.day)
         #expect(after.weekday == .sun)
-        let old = WallClock(Date(timeIntervalSince1970: -1), in: TimeZone(secondsFromGMT: 0) ?? berlin)
+        let old = LocalTime(Date(timeIntervalSince1970: -1), in: TimeZone(secondsFromGMT: 0) ?? berlin)
         #expect(old.day == -1 && old.minute == 1439 && old.weekday == .wed)
     }
 }

@@ -59,7 +59,7 @@ struct FixturePlayer {
         let email = spec.address.lowercased()
         guard email.contains("@") else { throw FixtureError("mailbox address '\(spec.address)' is not an e-mail address") }
         guard store.mailbox(email) == nil else { throw FixtureError("mailbox \(email) is listed twice") }
-        var mailbox = Mailbox(address: Address(email: email, name: spec.name))
+        var mailbox = StoredMailbox(address: StoredAddress(email: email, name: spec.name))
         mailbox.password = spec.password
         mailbox.token = spec.token
         mailbox.attendant = spec.calendarAttendant ?? .autoUpdate
@@ -117,9 +117,9 @@ struct FixturePlayer {
         item.start = try date(spec.start, "meeting start")
         item.end = try date(spec.end, "meeting end")
         try schedule(&item, timezone: spec.timezone, recurrence: spec.recurrence, "meeting '\(item.subject)'")
-        let roles: [(Attendee.Role, [String]?)] = [(.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources)]
+        let roles: [(StoredAttendee.Role, [String]?)] = [(.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources)]
         for (role, list) in roles {
-            item.attendees += (list ?? []).map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0), role: role) }
+            item.attendees += (list ?? []).map { StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0), role: role) }
         }
         var meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
         for (attendee, answer) in (spec.responses ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -211,7 +211,7 @@ struct FixturePlayer {
                 item.start = start
                 item.end = end
                 try schedule(&item, timezone: nil, recurrence: recurrence, "load meeting \(serial)")
-                item.attendees = attendees.map { Attendee(address: store.mailbox($0)?.address ?? Address(email: $0)) }
+                item.attendees = attendees.map { StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0)) }
                 let meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
                 for attendee in attendees {
                     let roll = rng.next() % 10

@@ -77,7 +77,7 @@ enum CreateItem: SandboxOperation {
 
     /// A calendar item's zone is its StartTimeZone, else the request's
     /// TimeZoneContext (if it names a known zone), else UTC.
-    private static func createMeeting(_ element: XMLElement, in folder: Folder, invitations: String?, timeZoneId: String?,
+    private static func createMeeting(_ element: XMLElement, in folder: StoredFolder, invitations: String?, timeZoneId: String?,
                                       now: Date, _ store: inout StoreState) throws(StoreError) -> StoredItem {
         guard let invitations else {
             throw StoreError(.sendMeetingInvitationsRequired, "SendMeetingInvitations is required for calendar items.")

@@ -26,7 +26,7 @@ enum FindItem: SandboxOperation {
         }
         ResponseMessage.response(name, to: out) {
             for (index, parent) in (request.child("ParentFolderIds")?.children ?? []).enumerated() {
-                let result = Result { () throws(StoreError) -> Folder in
+                let result = Result { () throws(StoreError) -> StoredFolder in
                     if let fault = context.itemFault(index) { throw fault }
                     return try store.resolveFolder(parent, context)
                 }
@@ -84,7 +84,7 @@ enum FindItem: SandboxOperation {
         }
     }
 
-    private static func writeCalendarView(_ view: XMLElement, folder: Folder, items: [StoredItem], shape: ItemShape,
+    private static func writeCalendarView(_ view: XMLElement, folder: StoredFolder, items: [StoredItem], shape: ItemShape,
                                           store: StoreState, to out: XMLWriter) {
         guard folder.folderClass == "IPF.Appointment" else {
             ResponseMessage.write(name, error: StoreError(.calendarFolderIsInvalidForCalendarView,

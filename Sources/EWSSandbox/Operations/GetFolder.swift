@@ -45,7 +45,7 @@ enum FindFolder: SandboxOperation {
         }
     }
 
-    private static func descendants(of id: String, deep: Bool, in store: StoreState) -> [Folder] {
+    private static func descendants(of id: String, deep: Bool, in store: StoreState) -> [StoredFolder] {
         let children = store.folders.values.filter { $0.parentId == id }.sorted { $0.displayName < $1.displayName }
         guard deep else { return children }
         return children.flatMap { [$0] + descendants(of: $0.id, deep: true, in: store) }
@@ -54,7 +54,7 @@ enum FindFolder: SandboxOperation {
 
 /// Writes `t:Folder` / `t:CalendarFolder` in BaseFolderType order.
 enum FolderWriter {
-    static func write(_ folder: Folder, store: StoreState, to out: XMLWriter) {
+    static func write(_ folder: StoredFolder, store: StoreState, to out: XMLWriter) {
         let isCalendar = folder.folderClass == "IPF.Appointment"
         let items = store.folderItems[folder.id]?.count ?? 0
         let children = store.folders.values.filter { $0.parentId == folder.id }.count

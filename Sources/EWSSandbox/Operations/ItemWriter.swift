@@ -74,11 +74,11 @@ enum ItemWriter {
         func text(_ value: String?) { if let value { out.element("t:" + name, text: value) } }
         func bool(_ value: Bool) { out.element("t:" + name, text: value ? "true" : "false") }
         func date(_ value: Date?) { text(value.map(EWSDateTime.format)) }
-        func mailbox(_ address: Address?) {
+        func mailbox(_ address: StoredAddress?) {
             guard let address else { return }
             out.element("t:" + name) { writeMailbox(address, to: out) }
         }
-        func attendees(_ role: Attendee.Role) {
+        func attendees(_ role: StoredAttendee.Role) {
             let list = item.attendees.filter { $0.role == role }
             guard !list.isEmpty else { return }
             out.element("t:" + name) {
@@ -195,11 +195,11 @@ enum ItemWriter {
         }
     }
 
-    static func writeMailbox(_ address: Address, to out: XMLWriter) {
+    static func writeMailbox(_ address: StoredAddress, to out: XMLWriter) {
         out.element("t:Mailbox") { writeMailboxContent(address, to: out) }
     }
 
-    private static func writeMailboxContent(_ address: Address, to out: XMLWriter) {
+    private static func writeMailboxContent(_ address: StoredAddress, to out: XMLWriter) {
         out.element("t:Name", text: address.name)
         out.element("t:EmailAddress", text: address.email)
         out.element("t:RoutingType", text: "SMTP")

@@ -36,8 +36,8 @@ extension StoreState {
     }
 
     /// A `t:DistinguishedFolderId` (with optional `t:Mailbox`) or `t:FolderId`.
-    func resolveFolder(_ element: XMLElement, _ context: OperationContext) throws(StoreError) -> Folder {
-        let folder: Folder
+    func resolveFolder(_ element: XMLElement, _ context: OperationContext) throws(StoreError) -> StoredFolder {
+        let folder: StoredFolder
         if element.localName == "DistinguishedFolderId" {
             let owner = element.path("Mailbox", "EmailAddress")?.trimmedText.lowercased() ?? context.mailbox
             try authorize(owner, context)
@@ -82,9 +82,9 @@ extension StoreState {
 
 /// Reads the values of request elements.
 enum RequestValue {
-    static func address(_ mailbox: XMLElement?) -> Address? {
+    static func address(_ mailbox: XMLElement?) -> StoredAddress? {
         guard let mailbox, let email = mailbox.childText("EmailAddress"), !email.isEmpty else { return nil }
-        return Address(email: email, name: mailbox.childText("Name"))
+        return StoredAddress(email: email, name: mailbox.childText("Name"))
     }
 
     static func bool(_ element: XMLElement?) -> Bool? { bool(element?.trimmedText) }

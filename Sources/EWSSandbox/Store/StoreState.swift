@@ -26,8 +26,8 @@ struct AttendantTask: Codable, Sendable {
 /// Attendant's queue. A value mutated only under the sandbox's lock, so an
 /// operation sees and leaves a consistent store; it is dumped as JSON.
 public struct StoreState: Encodable, Sendable {
-    public internal(set) var mailboxes: [String: Mailbox] = [:]
-    public internal(set) var folders: [String: Folder] = [:]
+    public internal(set) var mailboxes: [String: StoredMailbox] = [:]
+    public internal(set) var folders: [String: StoredFolder] = [:]
     public internal(set) var items: [String: StoredItem] = [:]
     var folderItems: [String: Set<String>] = [:]
     var serial = 0
@@ -53,13 +53,13 @@ public struct StoreState: Encodable, Sendable {
 
     // MARK: Mailboxes and folders
 
-    mutating func addMailbox(_ mailbox: Mailbox) {
+    mutating func addMailbox(_ mailbox: StoredMailbox) {
         var mailbox = mailbox
         let email = mailbox.address.email
         for spec in Self.standardFolders {
             serial += 1
             let id = IDCodec.folderId(serial: serial)
-            folders[id] = Folder(id: id, mailbox: email, distinguishedId: spec.id, displayName: spec.name,
+            folders[id] = StoredFolder(id: id, mailbox: email, distinguishedId: spec.id, displayName: spec.name,
                                  parentId: spec.parent.flatMap { mailbox.folders[$0] }, folderClass: spec.folderClass)
             folderItems[id] = []
             mailbox.folders[spec.id] = id
@@ -67,7 +67,7 @@ public struct StoreState: Encodable, Sendable {
         mailboxes[email] = mailbox
     }
 
-    func mailbox(_ email: String) -> Mailbox? { mailboxes[email.lowercased()] }
+    func mailbox(_ email: String) -> StoredMailbox? { mailboxes[email.lowercased()] }
 
     /// The id of a distinguished folder of a mailbox.
     func folderId(_ distinguished: String, of email: String) throws(StoreError) -> String {
@@ -80,7 +80,7 @@ public struct StoreState: Encodable, Sendable {
         return id
     }
 
-    func folder(_ id: String) throws(StoreError) -> Folder {
+    func folder(_ id: String) throws(StoreError) -> StoredFolder {
         guard IDCodec.isWellFormed(id) else { throw StoreError(.invalidIdMalformed, "Id is malformed.") }
         guard let folder = folders[id] else {
             throw StoreError(.folderNotFound, "The specified folder could not be found in the store.")

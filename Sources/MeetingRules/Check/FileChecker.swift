@@ -120,7 +120,7 @@ extension TopLevel {
 /// `working_hours: { days: […], from: "08:00", to: "18:00" }`.
 enum WorkingHoursFields {
     struct Draft {
-        var days: Set<Weekday>?
+        var days: Set<WorkingHours.Weekday>?
         var from: TimeOfDay?
         var to: TimeOfDay?
     }

@@ -74,7 +74,7 @@ extension ValueSpec {
     static let listNames = oneOrMore(name, "the name of a list under `lists`, or several names")
     static let weekdays = ValueSpec(
         "a list of days: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`",
-        .object([("type", "array"), ("items", .object([("enum", .array(Weekday.allCases.map { .string($0.rawValue) }))])),
+        .object([("type", "array"), ("items", .object([("enum", .array(WorkingHours.Weekday.allCases.map { .string($0.rawValue) }))])),
                  ("minItems", 1), ("uniqueItems", true)]))
 
     /// One of `words`, or a list of them.

@@ -27,7 +27,7 @@ struct RequestTypeIs: ChoiceCondition {
         ],
         nonMatching: [.init("informational_update", "request_type: full_update")])
 
-    let choices: Set<RequestType>
+    let choices: Set<MeetingFacts.RequestType>
 
     func matches(_ facts: PreparedFacts) -> Bool { choices.contains(facts.facts.requestType) }
     func reason(_ facts: PreparedFacts) -> String {
@@ -48,7 +48,7 @@ struct SensitivityIs: ChoiceCondition {
         matching: [.init("[private, confidential]", "sensitivity: private")],
         nonMatching: [.init("private", "sensitivity: normal")])
 
-    let choices: Set<Sensitivity>
+    let choices: Set<MeetingFacts.Sensitivity>
 
     func matches(_ facts: PreparedFacts) -> Bool { choices.contains(facts.facts.sensitivity) }
     func reason(_ facts: PreparedFacts) -> String { "the meeting is marked \(facts.facts.sensitivity.rawValue)" }
@@ -64,7 +64,7 @@ struct ResponseTypeIs: ChoiceCondition {
         matching: [.init("[accepted, tentative]", "response_type: tentative", kind: .response)],
         nonMatching: [.init("declined", "response_type: accepted", kind: .response)])
 
-    let choices: Set<ResponseType>
+    let choices: Set<MeetingFacts.ResponseType>
 
     func matches(_ facts: PreparedFacts) -> Bool { facts.facts.responseType.map(choices.contains) ?? false }
     func reason(_ facts: PreparedFacts) -> String {

@@ -16,7 +16,7 @@ struct Weekdays: Condition {
             .init("[fri]", "start: \"2026-06-05T23:30Z\""),
         ])
 
-    let days: Set<Weekday>
+    let days: Set<WorkingHours.Weekday>
 
     init?(_ value: YAMLNode, _ checker: Checker) {
         guard let days = checker.weekdays(value, Self.description.key) else { return nil }
@@ -29,8 +29,8 @@ struct Weekdays: Condition {
 
 extension Checker {
     /// A non-empty list of days without repeats.
-    func weekdays(_ node: YAMLNode, _ key: String) -> Set<Weekday>? {
-        guard let days = list(node, key, { self.choice($0, key, Weekday.self) }) else { return nil }
+    func weekdays(_ node: YAMLNode, _ key: String) -> Set<WorkingHours.Weekday>? {
+        guard let days = list(node, key, { self.choice($0, key, WorkingHours.Weekday.self) }) else { return nil }
         guard !days.isEmpty else {
             error(node, "\(quoted(key)) needs at least one day, found an empty list")
             return nil

@@ -4,7 +4,7 @@ import Foundation
 /// with defaults chosen so that an example states only what matters to it.
 enum FactFields {
     struct Draft {
-        var organizer = Mailbox(address: "organizer@example.com")
+        var organizer = MeetingFacts.Mailbox(address: "organizer@example.com")
         var senderAddress: String?
         var senderName: String?
         var subject = "", location = "", body = ""
@@ -13,8 +13,8 @@ enum FactFields {
         var recurring: Bool?, occurrences: Int?, seriesEnd: Date?
         var checked: Int?, conflicting = 0
         var attendees: [String] = []
-        var requestType = RequestType.new, sensitivity = Sensitivity.normal
-        var responseType: ResponseType?
+        var requestType = MeetingFacts.RequestType.new, sensitivity = MeetingFacts.Sensitivity.normal
+        var responseType: MeetingFacts.ResponseType?
         var proposedStart: Date?, proposedEnd: Date?
         var received: Date?, now: Date?
     }
@@ -73,15 +73,15 @@ enum FactFields {
               example: "attendees: [ann@contoso.com, room-4.12@contoso.com]") {
             n, c, d in d.attendees = c.list(n, "attendees") { c.address($0, "attendees") } ?? []
         },
-        Field("request_type", "`new`, `full_update` or `informational_update`. Default `new`.", .oneOf(RequestType.allCases.map(\.rawValue)),
+        Field("request_type", "`new`, `full_update` or `informational_update`. Default `new`.", .oneOf(MeetingFacts.RequestType.allCases.map(\.rawValue)),
               example: "request_type: full_update", kinds: [.request]) {
-            n, c, d in d.requestType = c.choice(n, "request_type", RequestType.self) ?? .new
+            n, c, d in d.requestType = c.choice(n, "request_type", MeetingFacts.RequestType.self) ?? .new
         },
-        Field("sensitivity", "`normal`, `personal`, `private` or `confidential`. Default `normal`.", .oneOf(Sensitivity.allCases.map(\.rawValue)),
-              example: "sensitivity: private") { n, c, d in d.sensitivity = c.choice(n, "sensitivity", Sensitivity.self) ?? .normal },
-        Field("response_type", "`accepted`, `tentative` or `declined`. Default `accepted`.", .oneOf(ResponseType.allCases.map(\.rawValue)),
+        Field("sensitivity", "`normal`, `personal`, `private` or `confidential`. Default `normal`.", .oneOf(MeetingFacts.Sensitivity.allCases.map(\.rawValue)),
+              example: "sensitivity: private") { n, c, d in d.sensitivity = c.choice(n, "sensitivity", MeetingFacts.Sensitivity.self) ?? .normal },
+        Field("response_type", "`accepted`, `tentative` or `declined`. Default `accepted`.", .oneOf(MeetingFacts.ResponseType.allCases.map(\.rawValue)),
               example: "response_type: declined", kinds: [.response]) {
-            n, c, d in d.responseType = c.choice(n, "response_type", ResponseType.self)
+            n, c, d in d.responseType = c.choice(n, "response_type", MeetingFacts.ResponseType.self)
         },
         Field("proposed_start", "The new start the attendee proposes.", .instant, example: "proposed_start: \"2026-12-01T11:00\"",
               kinds: [.response]) { n, c, d in d.proposedStart = c.instant(n, "proposed_start") },
@@ -122,14 +122,14 @@ enum FactFields {
             end.addingTimeInterval(Double(max($0 - 1, 0)) * 7 * 86_400)
         }
         let isResponse = checker.kind == .response
-        let sender = draft.senderAddress.map { Mailbox(address: $0, name: draft.senderName ?? "") }
-            ?? (isResponse ? Mailbox(address: "attendee@example.com", name: draft.senderName ?? "")
-                : Mailbox(address: draft.organizer.address, name: draft.senderName ?? draft.organizer.name))
+        let sender = draft.senderAddress.map { MeetingFacts.Mailbox(address: $0, name: draft.senderName ?? "") }
+            ?? (isResponse ? MeetingFacts.Mailbox(address: "attendee@example.com", name: draft.senderName ?? "")
+                : MeetingFacts.Mailbox(address: draft.organizer.address, name: draft.senderName ?? draft.organizer.name))
         return MeetingFacts(
             kind: checker.kind, organizer: draft.organizer, sender: sender,
             subject: draft.subject, location: draft.location, body: draft.body,
             start: start, end: end, isAllDay: draft.allDay,
-            recurrence: isSeries ? Recurrence(occurrences: draft.occurrences, seriesEnd: seriesEnd) : nil,
+            recurrence: isSeries ? MeetingFacts.Recurrence(occurrences: draft.occurrences, seriesEnd: seriesEnd) : nil,
             checkedOccurrences: checked, conflictingOccurrences: draft.conflicting, attendees: draft.attendees,
             requestType: draft.requestType, sensitivity: draft.sensitivity,
             responseType: isResponse ? draft.responseType ?? .accepted : nil,

@@ -12,56 +12,6 @@ public enum MessageKind: String, Sendable, Hashable, CaseIterable, Comparable {
     private var order: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 }
 
-/// An address with its display name, as a message shows it.
-public struct Mailbox: Sendable, Hashable {
-    /// The SMTP address, e.g. `ann@contoso.com` (compared without regard to case).
-    public var address: String
-    /// The display name, e.g. `Ann Lee`; empty when unknown.
-    public var name: String
-
-    public init(address: String, name: String = "") {
-        self.address = address
-        self.name = name
-    }
-}
-
-/// What kind of request this is: Exchange's MeetingRequestType, reduced to what
-/// a policy cares about.
-public enum RequestType: String, Sendable, Hashable, CaseIterable {
-    /// A meeting the mailbox has not been invited to before.
-    case new
-    /// An update that changed the time, place or recurrence (the meeting must be answered again).
-    case fullUpdate = "full_update"
-    /// An update that changed nothing the answer depends on (subject, body, attendees).
-    case informationalUpdate = "informational_update"
-}
-
-/// The sensitivity the organizer set on the meeting.
-public enum Sensitivity: String, Sendable, Hashable, CaseIterable {
-    case normal, personal, `private`, confidential
-}
-
-/// An attendee's answer, carried by a meeting response.
-public enum ResponseType: String, Sendable, Hashable, CaseIterable {
-    case accepted, tentative, declined
-}
-
-/// The recurrence of a series, reduced to the facts the rules use.
-public struct Recurrence: Sendable, Hashable {
-    /// How many occurrences the series has in total; nil when it has no end.
-    public var occurrences: Int?
-    /// When the last occurrence ends; nil when the series has no end.
-    public var seriesEnd: Date?
-
-    public init(occurrences: Int?, seriesEnd: Date?) {
-        self.occurrences = occurrences
-        self.seriesEnd = seriesEnd
-    }
-
-    /// A series with neither a count nor an end date.
-    public static let endless = Recurrence(occurrences: nil, seriesEnd: nil)
-}
-
 /// Everything the rules may look at about one meeting message and its context.
 ///
 /// Plain values, free of EWS: the pipeline fills them in from the message, the
@@ -154,5 +104,59 @@ public struct MeetingFacts: Sendable, Hashable {
     public var lastEnd: Date? {
         guard let recurrence else { return end }
         return recurrence.seriesEnd
+    }
+}
+
+// The facts' own value types, nested so that they never meet EWS's types of
+// the same names (Mailbox, ResponseType, ...) in a module that imports both.
+extension MeetingFacts {
+    /// An address with its display name, as a message shows it.
+    public struct Mailbox: Sendable, Hashable {
+        /// The SMTP address, e.g. `ann@contoso.com` (compared without regard to case).
+        public var address: String
+        /// The display name, e.g. `Ann Lee`; empty when unknown.
+        public var name: String
+
+        public init(address: String, name: String = "") {
+            self.address = address
+            self.name = name
+        }
+    }
+
+    /// What kind of request this is: Exchange's MeetingRequestType, reduced to what
+    /// a policy cares about.
+    public enum RequestType: String, Sendable, Hashable, CaseIterable {
+        /// A meeting the mailbox has not been invited to before.
+        case new
+        /// An update that changed the time, place or recurrence (the meeting must be answered again).
+        case fullUpdate = "full_update"
+        /// An update that changed nothing the answer depends on (subject, body, attendees).
+        case informationalUpdate = "informational_update"
+    }
+
+    /// The sensitivity the organizer set on the meeting.
+    public enum Sensitivity: String, Sendable, Hashable, CaseIterable {
+        case normal, personal, `private`, confidential
+    }
+
+    /// An attendee's answer, carried by a meeting response.
+    public enum ResponseType: String, Sendable, Hashable, CaseIterable {
+        case accepted, tentative, declined
+    }
+
+    /// The recurrence of a series, reduced to the facts the rules use.
+    public struct Recurrence: Sendable, Hashable {
+        /// How many occurrences the series has in total; nil when it has no end.
+        public var occurrences: Int?
+        /// When the last occurrence ends; nil when the series has no end.
+        public var seriesEnd: Date?
+
+        public init(occurrences: Int?, seriesEnd: Date?) {
+            self.occurrences = occurrences
+            self.seriesEnd = seriesEnd
+        }
+
+        /// A series with neither a count nor an end date.
+        public static let endless = Recurrence(occurrences: nil, seriesEnd: nil)
     }
 }

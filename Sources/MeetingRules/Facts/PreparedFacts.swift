@@ -20,14 +20,14 @@ final class PreparedFacts {
     lazy var organizer = FoldedAddress(facts.organizer.address)
     lazy var sender = FoldedAddress(facts.sender.address)
     lazy var attendees = facts.attendees.map(FoldedAddress.init)
-    lazy var localStart = WallClock(facts.start, in: timeZone)
-    lazy var localEnd = WallClock(facts.end, in: timeZone)
+    lazy var localStart = LocalTime(facts.start, in: timeZone)
+    lazy var localEnd = LocalTime(facts.end, in: timeZone)
 }
 
 /// An instant on the wall clock of a time zone: the day (counted from 1970-01-01)
 /// and the minute of that day. Uses the zone's offset at that very instant, so
 /// days when daylight saving time starts or ends come out right.
-struct WallClock: Sendable, Hashable {
+struct LocalTime: Sendable, Hashable {
     let day: Int
     let minute: Int
 
@@ -40,5 +40,5 @@ struct WallClock: Sendable, Hashable {
         minute = minutes - day * 1440
     }
 
-    var weekday: Weekday { Weekday(daysSinceEpoch: day) }
+    var weekday: WorkingHours.Weekday { WorkingHours.Weekday(daysSinceEpoch: day) }
 }

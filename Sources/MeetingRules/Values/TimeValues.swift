@@ -71,43 +71,6 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 }
 
-/// A day of the week as rules write it.
-public enum Weekday: String, Sendable, Hashable, CaseIterable, Comparable {
-    case mon, tue, wed, thu, fri, sat, sun
-
-    /// The weekday of a day counted from 1970-01-01 (a Thursday).
-    init(daysSinceEpoch day: Int) {
-        let index = ((day % 7) + 7 + 3) % 7
-        self = Self.allCases[index]
-    }
-
-    public var name: String {
-        switch self {
-        case .mon: "Monday"
-        case .tue: "Tuesday"
-        case .wed: "Wednesday"
-        case .thu: "Thursday"
-        case .fri: "Friday"
-        case .sat: "Saturday"
-        case .sun: "Sunday"
-        }
-    }
-
-    public static func < (a: Self, b: Self) -> Bool {
-        (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
-    }
-
-    /// `mon-fri`, `mon, wed, fri`: a set of days, compactly.
-    static func describe(_ days: Set<Weekday>) -> String {
-        let sorted = days.sorted()
-        let indices = sorted.compactMap { allCases.firstIndex(of: $0) }
-        if sorted.count > 2, let first = indices.first, let last = indices.last, last - first == sorted.count - 1 {
-            return "\(sorted[0].rawValue)-\(sorted[sorted.count - 1].rawValue)"
-        }
-        return sorted.map(\.rawValue).joined(separator: ", ")
-    }
-}
-
 /// The days and hours a mailbox counts as working time, on the wall clock of the
 /// file's time zone.
 public struct WorkingHours: Sendable, Hashable, CustomStringConvertible {
@@ -116,4 +79,43 @@ public struct WorkingHours: Sendable, Hashable, CustomStringConvertible {
     public let to: TimeOfDay
 
     public var description: String { "\(Weekday.describe(days)) \(from)-\(to)" }
+}
+
+extension WorkingHours {
+    /// A day of the week as rules write it.
+    public enum Weekday: String, Sendable, Hashable, CaseIterable, Comparable {
+        case mon, tue, wed, thu, fri, sat, sun
+
+        /// The weekday of a day counted from 1970-01-01 (a Thursday).
+        init(daysSinceEpoch day: Int) {
+            let index = ((day % 7) + 7 + 3) % 7
+            self = Self.allCases[index]
+        }
+
+        public var name: String {
+            switch self {
+            case .mon: "Monday"
+            case .tue: "Tuesday"
+            case .wed: "Wednesday"
+            case .thu: "Thursday"
+            case .fri: "Friday"
+            case .sat: "Saturday"
+            case .sun: "Sunday"
+            }
+        }
+
+        public static func < (a: Self, b: Self) -> Bool {
+            (allCases.firstIndex(of: a) ?? 0) < (allCases.firstIndex(of: b) ?? 0)
+        }
+
+        /// `mon-fri`, `mon, wed, fri`: a set of days, compactly.
+        static func describe(_ days: Set<Weekday>) -> String {
+            let sorted = days.sorted()
+            let indices = sorted.compactMap { allCases.firstIndex(of: $0) }
+            if sorted.count > 2, let first = indices.first, let last = indices.last, last - first == sorted.count - 1 {
+                return "\(sorted[0].rawValue)-\(sorted[sorted.count - 1].rawValue)"
+            }
+            return sorted.map(\.rawValue).joined(separator: ", ")
+        }
+    }
 }

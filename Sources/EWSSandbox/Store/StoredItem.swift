@@ -2,7 +2,7 @@ import EWS
 import Foundation
 
 /// A mailbox address with its display name.
-public struct Address: Codable, Hashable, Sendable {
+public struct StoredAddress: Codable, Hashable, Sendable {
     public var email: String
     public var name: String
     public init(email: String, name: String? = nil) {
@@ -28,9 +28,9 @@ public enum ItemKind: String, Codable, Sendable {
 }
 
 /// An attendee of a meeting, as the organizer's item tracks it.
-public struct Attendee: Codable, Sendable, Equatable {
+public struct StoredAttendee: Codable, Sendable, Equatable {
     public enum Role: String, Codable, Sendable { case required, optional, resource }
-    public var address: Address
+    public var address: StoredAddress
     public var role: Role
     /// `Unknown`, `Organizer`, `Tentative`, `Accept`, `Decline`, `NoResponseReceived`.
     public var responseType: String
@@ -38,7 +38,7 @@ public struct Attendee: Codable, Sendable, Equatable {
     public var proposedStart: Date?
     public var proposedEnd: Date?
 
-    public init(address: Address, role: Role = .required, responseType: String = "Unknown") {
+    public init(address: StoredAddress, role: Role = .required, responseType: String = "Unknown") {
         self.address = address
         self.role = role
         self.responseType = responseType
@@ -65,8 +65,8 @@ public struct StoredItem: Codable, Sendable {
     public var received: Date
     public var sent: Date?
     public var lastModified: Date
-    public var from: Address?
-    public var toRecipients: [Address] = []
+    public var from: StoredAddress?
+    public var toRecipients: [StoredAddress] = []
     public var isRead = false
 
     // Calendar data (calendar items and meeting messages).
@@ -79,8 +79,8 @@ public struct StoredItem: Codable, Sendable {
     public var location: String?
     /// LegacyFreeBusyStatus: `Free`, `Tentative`, `Busy`, `OOF`, `WorkingElsewhere`, `NoData`.
     public var freeBusy: String?
-    public var organizer: Address?
-    public var attendees: [Attendee] = []
+    public var organizer: StoredAddress?
+    public var attendees: [StoredAttendee] = []
     public var isMeeting = false
     public var isCancelled = false
     public var myResponseType: String?
@@ -159,35 +159,4 @@ public struct StoredItem: Codable, Sendable {
         guard isMeeting else { return 0 }
         return 1 | (isOrganizer ? 0 : 2) | (isCancelled ? 4 : 0)
     }
-}
-
-/// A folder of a mailbox.
-public struct Folder: Codable, Sendable {
-    public var id: String
-    public var version = 1
-    public var mailbox: String
-    /// `root`, `msgfolderroot`, `inbox`, … for the distinguished folders.
-    public var distinguishedId: String?
-    public var displayName: String
-    public var parentId: String?
-    public var folderClass: String?
-    public var changeKey: String { IDCodec.changeKey(id: id, version: version) }
-}
-
-/// How the mailbox's Calendar Attendant behaves (Set-CalendarProcessing -AutomateProcessing).
-public enum AttendantMode: String, Codable, Sendable { case autoUpdate = "AutoUpdate", none = "None" }
-
-/// A mailbox: its account, folders and Calendar Attendant settings.
-public struct Mailbox: Codable, Sendable {
-    public var address: Address
-    public var password: String?
-    public var token: String?
-    public var attendant: AttendantMode = .autoUpdate
-    /// Seconds between delivery and the attendant processing a message.
-    public var attendantDelay: TimeInterval = 0
-    /// May act as any mailbox through ExchangeImpersonation.
-    public var canImpersonate = false
-    /// Accounts allowed delegate access to this mailbox, sorted.
-    public var delegates: [String] = []
-    public var folders: [String: String] = [:]   // distinguished id -> folder id
 }

@@ -36,10 +36,10 @@ enum ItemFields {
             case "StartTimeZone", "MeetingTimeZone": item.timeZoneId = try windowsId(of: field, near: item.start)
             case "ToRecipients": item.toRecipients = field.children.compactMap(RequestValue.address)
             case "RequiredAttendees", "OptionalAttendees", "Resources":
-                let role: Attendee.Role = name == "RequiredAttendees" ? .required : (name == "OptionalAttendees" ? .optional : .resource)
+                let role: StoredAttendee.Role = name == "RequiredAttendees" ? .required : (name == "OptionalAttendees" ? .optional : .resource)
                 item.attendees.removeAll { $0.role == role }
                 item.attendees += field.children("Attendee").compactMap { attendee in
-                    RequestValue.address(attendee.child("Mailbox")).map { Attendee(address: $0, role: role) }
+                    RequestValue.address(attendee.child("Mailbox")).map { StoredAttendee(address: $0, role: role) }
                 }
             default: continue
             }

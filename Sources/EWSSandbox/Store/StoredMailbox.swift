@@ -1,0 +1,32 @@
+import Foundation
+
+/// A folder of a mailbox.
+public struct StoredFolder: Codable, Sendable {
+    public var id: String
+    public var version = 1
+    public var mailbox: String
+    /// `root`, `msgfolderroot`, `inbox`, … for the distinguished folders.
+    public var distinguishedId: String?
+    public var displayName: String
+    public var parentId: String?
+    public var folderClass: String?
+    public var changeKey: String { IDCodec.changeKey(id: id, version: version) }
+}
+
+/// How the mailbox's Calendar Attendant behaves (Set-CalendarProcessing -AutomateProcessing).
+public enum AttendantMode: String, Codable, Sendable { case autoUpdate = "AutoUpdate", none = "None" }
+
+/// A mailbox: its account, folders and Calendar Attendant settings.
+public struct StoredMailbox: Codable, Sendable {
+    public var address: StoredAddress
+    public var password: String?
+    public var token: String?
+    public var attendant: AttendantMode = .autoUpdate
+    /// Seconds between delivery and the attendant processing a message.
+    public var attendantDelay: TimeInterval = 0
+    /// May act as any mailbox through ExchangeImpersonation.
+    public var canImpersonate = false
+    /// Accounts allowed delegate access to this mailbox, sorted.
+    public var delegates: [String] = []
+    public var folders: [String: String] = [:]   // distinguished id -> folder id
+}
