@@ -4,7 +4,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export MEETINGBOT_SHARED := $(SHARED)
 
-.PHONY: setup build test demo benchmark rules-docs clean
+.PHONY: setup build test demo benchmark rules-docs clean format
 
 setup:
 	bash scripts/setup.sh
@@ -34,3 +34,7 @@ rules-docs:
 
 clean:
 	rm -rf .build
+
+# One formatter (.swift-format, 120 columns): run before committing.
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Benchmarks Package.swift

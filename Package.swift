@@ -26,22 +26,27 @@ let package = Package(
         // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
         .target(name: "MeetingRules", dependencies: ["Yams"]),
         // The local Exchange used by tests and the demo.
-        .target(name: "EWSSandbox", dependencies: [
-            "EWS", "XML", "Yams",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        .target(
+            name: "EWSSandbox",
+            dependencies: [
+                "EWS", "XML", "Yams",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         // The command line: thin.
-        .executableTarget(name: "meetingbot", dependencies: [
-            "EWSSandbox",
-            "MeetingRules",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "meetingbot",
+            dependencies: [
+                "EWSSandbox",
+                "MeetingRules",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         // Throughput of the sandbox: swift run -c release sandbox-benchmark
-        .executableTarget(name: "sandbox-benchmark", dependencies: ["EWSSandbox", "EWS"], path: "Benchmarks/SandboxBenchmark"),
+        .executableTarget(
+            name: "sandbox-benchmark", dependencies: ["EWSSandbox", "EWS"], path: "Benchmarks/SandboxBenchmark"),
 
         // Test helpers shared by the test targets (paths to ../shared).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -51,8 +56,9 @@ let package = Package(
         // Runs the built `meetingbot` binary; depends on it only through the build.
         .testTarget(name: "meetingbotTests", dependencies: ["TestSupport"], exclude: ["Help"]),
         .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
-        .testTarget(name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
+            exclude: ["Fixtures"]),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.

@@ -16,11 +16,18 @@ do {
             out.append(pair.element)
         }.reversed().map(String.init).joined()
     }
-    print("rules benchmark: \(policy.ruleNames(for: .request).count) request rules, \(messages.count) messages x \(rounds) rounds")
+    print(
+        "rules benchmark: \(policy.ruleNames(for: .request).count) request rules, \(messages.count) messages x \(rounds) rounds"
+    )
     print("decisions:        \(grouped(Double(figures.decisions))) in \(String(format: "%.3f", figures.seconds)) s")
     print("decisions/s:      \(grouped(figures.decisionsPerSecond))")
-    print("rule evaluations/s: \(grouped(figures.ruleEvaluationsPerSecond)) (\(String(format: "%.1f", Double(figures.ruleEvaluations) / Double(figures.decisions))) rules tried per decision)")
-    print("decided by rule:  " + figures.decisionsByRule.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    print(
+        "rule evaluations/s: \(grouped(figures.ruleEvaluationsPerSecond)) (\(String(format: "%.1f", Double(figures.ruleEvaluations) / Double(figures.decisions))) rules tried per decision)"
+    )
+    print(
+        "decided by rule:  "
+            + figures.decisionsByRule.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(
+                separator: ", "))
 } catch {
     print(error)
     exit(2)

@@ -65,11 +65,15 @@ public enum RulesWorkload {
     /// `count` varied messages, the same for the same seed.
     public static func messages(count: Int, seed: UInt64 = 42) -> [MeetingFacts] {
         var random = SplitMix64(seed: seed)
-        let now = Date(timeIntervalSince1970: 1_780_300_800)   // 2026-06-01T08:00Z, a Monday
-        let organizers = ["ann@contoso.com", "bob@contoso.com", "ceo@contoso.com", "eve@fabrikam.com",
-                          "mallory@fabrikam.com", "x@spam.example", "kim@northwind.com", "lee@eu.contoso.com"]
-        let subjects = ["Weekly sync", "Interview: backend engineer", "[HR] Onboarding", "Budget review Q3",
-                        "Offsite planning", "Customer call", "Ünïcode Sprint-Planung", "1:1"]
+        let now = Date(timeIntervalSince1970: 1_780_300_800)  // 2026-06-01T08:00Z, a Monday
+        let organizers = [
+            "ann@contoso.com", "bob@contoso.com", "ceo@contoso.com", "eve@fabrikam.com",
+            "mallory@fabrikam.com", "x@spam.example", "kim@northwind.com", "lee@eu.contoso.com",
+        ]
+        let subjects = [
+            "Weekly sync", "Interview: backend engineer", "[HR] Onboarding", "Budget review Q3",
+            "Offsite planning", "Customer call", "Ünïcode Sprint-Planung", "1:1",
+        ]
         return (0..<count).map { _ in
             let kindRoll = random.next(100)
             let kind: MessageKind = kindRoll < 80 ? .request : kindRoll < 95 ? .response : .cancellation
@@ -83,13 +87,17 @@ public enum RulesWorkload {
             return MeetingFacts(
                 kind: kind,
                 organizer: MeetingFacts.Mailbox(address: organizers[random.next(organizers.count)]),
-                sender: MeetingFacts.Mailbox(address: kind == .response ? organizers[random.next(organizers.count)] : organizers[0]),
+                sender: MeetingFacts.Mailbox(
+                    address: kind == .response ? organizers[random.next(organizers.count)] : organizers[0]),
                 subject: subjects[random.next(subjects.count)],
                 location: random.next(10) == 0 ? "Offsite, Berlin" : "Room 4.12",
                 start: start, end: start.addingTimeInterval(Double(minutes) * 60),
-                recurrence: recurring ? MeetingFacts.Recurrence(occurrences: occurrences, seriesEnd: occurrences.map {
-                    start.addingTimeInterval(Double($0) * 7 * 86_400)
-                }) : nil,
+                recurrence: recurring
+                    ? MeetingFacts.Recurrence(
+                        occurrences: occurrences,
+                        seriesEnd: occurrences.map {
+                            start.addingTimeInterval(Double($0) * 7 * 86_400)
+                        }) : nil,
                 checkedOccurrences: checked, conflictingOccurrences: conflicting,
                 attendees: (0..<random.next(16)).map { "person\($0)@contoso.com" },
                 requestType: random.next(10) == 0 ? .informationalUpdate : .new,
@@ -104,7 +112,8 @@ public enum RulesWorkload {
     public static func run(policy: Policy, messages: [MeetingFacts], rounds: Int) -> Figures {
         var byRule: [String: Int] = [:]
         var evaluations = 0
-        let ruleCounts = Dictionary(uniqueKeysWithValues: MessageKind.allCases.map { ($0, policy.ruleNames(for: $0).count) })
+        let ruleCounts = Dictionary(
+            uniqueKeysWithValues: MessageKind.allCases.map { ($0, policy.ruleNames(for: $0).count) })
         // The first round also counts which rule decided; the timed rounds do nothing but decide.
         for facts in messages {
             let decision = policy.decide(facts)
@@ -122,8 +131,9 @@ public enum RulesWorkload {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         // `sink` keeps the optimizer from dropping the loop; it is the sum of positions, known from the first round.
         precondition(sink == rounds * messages.reduce(0) { $0 + (policy.decide($1).rulePosition ?? 0) })
-        return Figures(decisions: rounds * messages.count, ruleEvaluations: rounds * evaluations,
-                       seconds: max(seconds, 1e-9), decisionsByRule: byRule)
+        return Figures(
+            decisions: rounds * messages.count, ruleEvaluations: rounds * evaluations,
+            seconds: max(seconds, 1e-9), decisionsByRule: byRule)
     }
 }
 

@@ -28,7 +28,8 @@ guard let url = URL(string: server.url), !ids.isEmpty else {
 }
 
 func getItem(_ id: String) -> [UInt8] {
-    Array("""
+    Array(
+        """
         <?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" \
         xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">\
         <soap:Header><t:RequestServerVersion Version="Exchange2013_SP1"/></soap:Header><soap:Body><m:GetItem><m:ItemShape>\
@@ -42,11 +43,14 @@ let deadline = ContinuousClock.now + .seconds(seconds)
 let counts = try await withThrowingTaskGroup(of: Int.self) { group in
     for client in 0..<clients {
         group.addTask {
-            let transport = try CurlTransport(authentication: .basic(username: "room@contoso.com", password: Secret("secret")))
+            let transport = try CurlTransport(
+                authentication: .basic(username: "room@contoso.com", password: Secret("secret")))
             var done = 0
             while ContinuousClock.now < deadline {
-                let response = try await transport.send(HTTPRequest(url: url, headers: [("Content-Type", "text/xml; charset=utf-8")],
-                                                                    body: getItem(ids[(done + client) % ids.count])))
+                let response = try await transport.send(
+                    HTTPRequest(
+                        url: url, headers: [("Content-Type", "text/xml; charset=utf-8")],
+                        body: getItem(ids[(done + client) % ids.count])))
                 guard response.status == 200 else { throw CocoaError(.coderInvalidValue) }
                 done += 1
             }

@@ -45,9 +45,15 @@ public enum Action: Sendable, Hashable, CustomStringConvertible {
     /// The action named `word` for messages of `kind`, if there is one.
     public init?(_ word: String, for kind: MessageKind) {
         switch kind {
-        case .request: guard let a = RequestAction(rawValue: word) else { return nil }; self = .request(a)
-        case .response: guard let a = ResponseAction(rawValue: word) else { return nil }; self = .response(a)
-        case .cancellation: guard let a = CancellationAction(rawValue: word) else { return nil }; self = .cancellation(a)
+        case .request:
+            guard let a = RequestAction(rawValue: word) else { return nil }
+            self = .request(a)
+        case .response:
+            guard let a = ResponseAction(rawValue: word) else { return nil }
+            self = .response(a)
+        case .cancellation:
+            guard let a = CancellationAction(rawValue: word) else { return nil }
+            self = .cancellation(a)
         }
     }
 

@@ -35,8 +35,10 @@ public final class SchemaValidator: @unchecked Sendable {
         let wrapper = temp.appendingPathComponent("wrapper.xsd")
         do {
             try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
-            try Self.xmlNamespaceSchema.write(to: temp.appendingPathComponent("xml.xsd"), atomically: true, encoding: .utf8)
-            try Self.wrapperSchema(messages: messages.absoluteString).write(to: wrapper, atomically: true, encoding: .utf8)
+            try Self.xmlNamespaceSchema.write(
+                to: temp.appendingPathComponent("xml.xsd"), atomically: true, encoding: .utf8)
+            try Self.wrapperSchema(messages: messages.absoluteString).write(
+                to: wrapper, atomically: true, encoding: .utf8)
         } catch {
             throw XMLError(.schema, "cannot prepare the schema wrapper: \(error)")
         }
@@ -45,7 +47,8 @@ public final class SchemaValidator: @unchecked Sendable {
         let sink = ErrorSink()
         xmlSchemaSetParserStructuredErrors(parser, ErrorSink.collect, Unmanaged.passUnretained(sink).toOpaque())
         guard let compiled = xmlSchemaParse(parser) else {
-            throw XMLError(.schema, "cannot compile \(messages.path): " + (sink.violations.first?.message ?? "unknown error"))
+            throw XMLError(
+                .schema, "cannot compile \(messages.path): " + (sink.violations.first?.message ?? "unknown error"))
         }
         schema = compiled
     }
@@ -72,7 +75,7 @@ public final class SchemaValidator: @unchecked Sendable {
     /// `headers`, every Header child in the EWS types namespace.
     public func violations(ofEnvelope document: XMLDocument, headers: Bool = true) -> [SchemaViolation] {
         guard let envelope = document.root, envelope.localName == "Envelope",
-              let body = envelope.child("Body"), let first = body.children.first
+            let body = envelope.child("Body"), let first = body.children.first
         else { return [SchemaViolation(message: "not a SOAP envelope with a Body element", line: nil, column: nil)] }
         var found = violations(of: first)
         if headers, let header = envelope.child("Header") {

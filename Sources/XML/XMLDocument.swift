@@ -47,7 +47,8 @@ public final class XMLDocument {
         // NONET: no network; NOERROR/NOWARNING: nothing on stderr; no NOENT (entities stay
         // unexpanded) and no DTDLOAD. NOBLANKS is not set: whitespace is content.
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue)
-        let parsed = xmlCtxtReadMemory(ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", options)
+        let parsed = xmlCtxtReadMemory(
+            ctxt, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil, "UTF-8", options)
         guard let parsed, ctxt.pointee.wellFormed != 0 else {
             if let parsed { xmlFreeDoc(parsed) }
             let (message, line, column) = withUnsafePointer(to: &ctxt.pointee.lastError) { LibXML2.describe($0) }

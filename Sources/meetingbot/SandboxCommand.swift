@@ -43,7 +43,9 @@ struct SandboxCommand: AsyncParsableCommand {
         for fault in faults {
             do { _ = try FaultRule(parsing: fault) } catch { throw ValidationError("--fault \(fault): \(error)") }
         }
-        if let clock, EWSDateTime.parse(clock) == nil { throw ValidationError("--clock: '\(clock)' is not a date-time") }
+        if let clock, EWSDateTime.parse(clock) == nil {
+            throw ValidationError("--clock: '\(clock)' is not a date-time")
+        }
     }
 
     func run() async throws {

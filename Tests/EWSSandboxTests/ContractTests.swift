@@ -15,13 +15,16 @@ import XML
     static let python = SharedFiles.packageRoot.appendingPathComponent(".venv/bin/python").path
 
     @Test func exchangelibDrivesTheMeetingLifecycleAndEveryAnswerValidates() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.python),
-                     "\(Self.python) is missing: run `make test` (or scripts/setup.sh), which installs exchangelib 5.6.0 in .venv")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.python),
+            "\(Self.python) is missing: run `make test` (or scripts/setup.sh), which installs exchangelib 5.6.0 in .venv"
+        )
         var options = SandboxOptions()
         options.schemaDirectory = SharedFiles.schemaDirectory
         options.recordResponses = true
-        let server = try await SandboxServer.start(try Sandbox(options: options, fixture: try Fixture.parse(Self.fixture)),
-                                                   threads: 2)
+        let server = try await SandboxServer.start(
+            try Sandbox(options: options, fixture: try Fixture.parse(Self.fixture)),
+            threads: 2)
         let run: ScriptRun
         do {
             run = try await ScriptRun.run(Self.python, [Self.script, server.url], timeout: .seconds(180))
@@ -44,10 +47,16 @@ import XML
                 violations.append("answer \(index + 1) (\(bytes.count) bytes): \(violation)")
             }
         }
-        #expect(violations.isEmpty, "\(violations.count) schema violations in the sandbox's answers:\n\(violations.prefix(20).joined(separator: "\n"))")
+        #expect(
+            violations.isEmpty,
+            "\(violations.count) schema violations in the sandbox's answers:\n\(violations.prefix(20).joined(separator: "\n"))"
+        )
         // exchangelib probed the version (ConvertId) and found folders before the life cycle.
-        #expect(operations.isSuperset(of: ["ConvertIdResponse", "GetFolderResponse", "CreateItemResponse", "FindItemResponse",
-                                           "GetItemResponse", "UpdateItemResponse", "DeleteItemResponse"]), "operations answered: \(operations.sorted())")
+        #expect(
+            operations.isSuperset(of: [
+                "ConvertIdResponse", "GetFolderResponse", "CreateItemResponse", "FindItemResponse",
+                "GetItemResponse", "UpdateItemResponse", "DeleteItemResponse",
+            ]), "operations answered: \(operations.sorted())")
     }
 }
 
@@ -59,7 +68,8 @@ struct ScriptRun {
     var timedOut: Bool
 
     static func run(_ executable: String, _ arguments: [String], timeout: Duration) async throws -> ScriptRun {
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("meetingbot-contract-\(UUID().uuidString).log")
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "meetingbot-contract-\(UUID().uuidString).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: log.path])
         }

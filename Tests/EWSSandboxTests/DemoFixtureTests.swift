@@ -9,7 +9,9 @@ import Testing
         let path = SharedFiles.packageRoot.appendingPathComponent("scripts/demo-fixture.yml").path
         let sandbox = try Sandbox(options: SandboxOptions(), fixture: try Fixture.load(path: path))
         let roomInbox = sandbox.withStore { store in
-            store.items.values.filter { $0.mailbox == "room@contoso.com" && store.folders[$0.folderId]?.distinguishedId == "inbox" }.count
+            store.items.values.filter {
+                $0.mailbox == "room@contoso.com" && store.folders[$0.folderId]?.distinguishedId == "inbox"
+            }.count
         }
         #expect(roomInbox >= 63)
     }

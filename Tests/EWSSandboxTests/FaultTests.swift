@@ -20,7 +20,9 @@ import XML
         defer { Task { await h.stop() } }
         let busy = try await h.fault(Harness.findItems("inbox"))
         #expect(busy.code == "ErrorServerBusy")
-        let backOff = try busy.detail?.select(".//t:Value[@Name='BackOffMilliseconds']", namespaces: ["t": Namespace.types]).first
+        let backOff = try busy.detail?.select(
+            ".//t:Value[@Name='BackOffMilliseconds']", namespaces: ["t": Namespace.types]
+        ).first
         #expect(backOff?.trimmedText == "250")
         #expect(try await h.call(Harness.findItems("inbox")).responseCodes == ["NoError"])
     }
@@ -59,8 +61,10 @@ import XML
     @Test func perItemErrorsHitSomeItemsOfABatch() async throws {
         let h = try await harness("item-error:rate=0.5:ops=GetItem:code=ErrorItemNotFound", seed: 42)
         defer { Task { await h.stop() } }
-        let meeting = try await h.call(Harness.createMeeting(subject: "x", start: "2026-12-01T09:00:00Z",
-                                                             end: "2026-12-01T10:00:00Z", attendees: []))
+        let meeting = try await h.call(
+            Harness.createMeeting(
+                subject: "x", start: "2026-12-01T09:00:00Z",
+                end: "2026-12-01T10:00:00Z", attendees: []))
         let id = try #require(meeting.items.first).itemId
         let batch = Harness.getItems(Array(repeating: id, count: 16), fields: ["item:Subject"])
         let codes = try await h.call(batch).responseCodes
@@ -68,9 +72,16 @@ import XML
         // The same seed and the same calls give the same faults.
         let again = try await harness("item-error:rate=0.5:ops=GetItem:code=ErrorItemNotFound", seed: 42)
         defer { Task { await again.stop() } }
-        let id2 = try #require(try await again.call(Harness.createMeeting(subject: "x", start: "2026-12-01T09:00:00Z",
-                                                                         end: "2026-12-01T10:00:00Z", attendees: [])).items.first).itemId
-        #expect(try await again.call(Harness.getItems(Array(repeating: id2, count: 16), fields: ["item:Subject"])).responseCodes == codes)
+        let id2 = try #require(
+            try await again.call(
+                Harness.createMeeting(
+                    subject: "x", start: "2026-12-01T09:00:00Z",
+                    end: "2026-12-01T10:00:00Z", attendees: [])
+            ).items.first
+        ).itemId
+        #expect(
+            try await again.call(Harness.getItems(Array(repeating: id2, count: 16), fields: ["item:Subject"]))
+                .responseCodes == codes)
     }
 
     @Test func seededRatesAreReproducible() async throws {

@@ -24,37 +24,47 @@ final class Harness: @unchecked Sendable {
         var options = SandboxOptions()
         options.schemaDirectory = SharedFiles.schemaDirectory
         configure(&options)
-        server = try await SandboxServer.start(try Sandbox(options: options, fixture: try Fixture.parse(fixture)), threads: 1)
+        server = try await SandboxServer.start(
+            try Sandbox(options: options, fixture: try Fixture.parse(fixture)), threads: 1)
     }
 
     func stop() async { try? await server.stop() }
 
     /// Posts raw bytes with optional headers; no validation.
-    func post(_ body: String, headers: [(name: String, value: String)] = [], path: String = "/EWS/Exchange.asmx",
-              user: String? = "organizer@contoso.com", password: String = "secret") async throws -> HTTPResponse {
+    func post(
+        _ body: String, headers: [(name: String, value: String)] = [], path: String = "/EWS/Exchange.asmx",
+        user: String? = "organizer@contoso.com", password: String = "secret"
+    ) async throws -> HTTPResponse {
         let auth: TransportAuthentication = user.map { .basic(username: $0, password: Secret(password)) } ?? .none
         let transport = try CurlTransport(authentication: auth)
         let target = URL(string: "http://127.0.0.1:\(server.port)\(path)")!
-        return try await transport.send(HTTPRequest(url: target, headers: [("Content-Type", "text/xml; charset=utf-8")] + headers,
-                                                    body: Array(body.utf8)))
+        return try await transport.send(
+            HTTPRequest(
+                url: target, headers: [("Content-Type", "text/xml; charset=utf-8")] + headers,
+                body: Array(body.utf8)))
     }
 
     /// Sends one EWS operation as `user` and returns the parsed body element of
     /// a valid 200 answer (the test fails on anything else).
     @discardableResult
-    func call(_ operation: String, as user: String = "organizer@contoso.com", header: String = "",
-              sourceLocation: SourceLocation = #_sourceLocation) async throws -> XMLElement {
+    func call(
+        _ operation: String, as user: String = "organizer@contoso.com", header: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> XMLElement {
         let response = try await post(Self.envelope(operation, header: header), user: user)
         let document = try XMLDocument(response.body)
-        #expect(response.status == 200, "HTTP \(response.status): \(String(decoding: response.body, as: UTF8.self))",
-                sourceLocation: sourceLocation)
+        #expect(
+            response.status == 200, "HTTP \(response.status): \(String(decoding: response.body, as: UTF8.self))",
+            sourceLocation: sourceLocation)
         let violations = try Self.validator.get().violations(ofEnvelope: document)
         #expect(violations.isEmpty, "answer breaks the schema: \(violations)", sourceLocation: sourceLocation)
         return try #require(document.root?.path("Body")?.children.first, sourceLocation: sourceLocation)
     }
 
     /// Sends one operation expecting a SOAP fault; returns its response code.
-    func fault(_ operation: String, as user: String = "organizer@contoso.com", header: String = "") async throws -> (code: String, detail: XMLElement?) {
+    func fault(_ operation: String, as user: String = "organizer@contoso.com", header: String = "") async throws -> (
+        code: String, detail: XMLElement?
+    ) {
         let response = try await post(Self.envelope(operation, header: header), user: user)
         #expect(response.status == 500)
         let document = try XMLDocument(response.body)
@@ -77,8 +87,10 @@ final class Harness: @unchecked Sendable {
 
     // MARK: Request snippets
 
-    static func findItems(_ folder: String, mailbox: String? = nil, restriction: String = "", offset: Int = 0,
-                          max: Int = 100, shape: String = "IdOnly", fields: [String] = ["item:ItemClass", "item:Subject"]) -> String {
+    static func findItems(
+        _ folder: String, mailbox: String? = nil, restriction: String = "", offset: Int = 0,
+        max: Int = 100, shape: String = "IdOnly", fields: [String] = ["item:ItemClass", "item:Subject"]
+    ) -> String {
         """
         <m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>\(shape)</t:BaseShape>
         <t:AdditionalProperties>\(fields.map { "<t:FieldURI FieldURI=\"\($0)\"/>" }.joined())</t:AdditionalProperties></m:ItemShape>
@@ -106,8 +118,10 @@ final class Harness: @unchecked Sendable {
         """
     }
 
-    static func createMeeting(subject: String, start: String, end: String, attendees: [String],
-                              invitations: String = "SendToAllAndSaveCopy", extra: String = "") -> String {
+    static func createMeeting(
+        subject: String, start: String, end: String, attendees: [String],
+        invitations: String = "SendToAllAndSaveCopy", extra: String = ""
+    ) -> String {
         """
         <m:CreateItem SendMeetingInvitations="\(invitations)"><m:Items><t:CalendarItem>
         <t:Subject>\(subject)</t:Subject><t:Body BodyType="Text">Agenda</t:Body>
@@ -117,9 +131,12 @@ final class Harness: @unchecked Sendable {
         """
     }
 
-    static func respond(_ kind: String, to id: String, disposition: String = "SendAndSaveCopy", body: String = "ok",
-                        proposed: (String, String)? = nil) -> String {
-        let proposal = proposed.map { "<t:ProposedStart>\($0.0)</t:ProposedStart><t:ProposedEnd>\($0.1)</t:ProposedEnd>" } ?? ""
+    static func respond(
+        _ kind: String, to id: String, disposition: String = "SendAndSaveCopy", body: String = "ok",
+        proposed: (String, String)? = nil
+    ) -> String {
+        let proposal =
+            proposed.map { "<t:ProposedStart>\($0.0)</t:ProposedStart><t:ProposedEnd>\($0.1)</t:ProposedEnd>" } ?? ""
         return """
             <m:CreateItem MessageDisposition="\(disposition)"><m:Items><t:\(kind)><t:Body BodyType="Text">\(body)</t:Body>
             <t:ReferenceItemId Id="\(id)"/>\(proposal)</t:\(kind)></m:Items></m:CreateItem>

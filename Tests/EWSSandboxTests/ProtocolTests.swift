@@ -79,7 +79,8 @@ import XML
         let h = try await Harness(fixture: Self.fixture) { $0.schemaDirectory = nil }
         defer { Task { await h.stop() } }
         #expect(try await h.fault("<m:Frobnicate/>").code == "ErrorInvalidRequest")
-        let badVersion = Harness.envelope(Harness.findItems("inbox")).replacingOccurrences(of: "Exchange2013_SP1", with: "Exchange2099")
+        let badVersion = Harness.envelope(Harness.findItems("inbox")).replacingOccurrences(
+            of: "Exchange2013_SP1", with: "Exchange2099")
         let response = try await h.post(badVersion)
         #expect(response.status == 500)
         #expect(String(decoding: response.body, as: UTF8.self).contains("ErrorInvalidServerVersion"))
@@ -91,23 +92,29 @@ import XML
         #expect(try await h.post("x", path: "/owa/").status == 404)
         #expect(try await h.post("", path: "/_sandbox/nothing").status == 404)
         let clock = try await h.post("", path: "/_sandbox/clock?advance=60")
-        #expect(clock.status == 409)   // the system clock cannot be moved
+        #expect(clock.status == 409)  // the system clock cannot be moved
     }
 
     @Test func impersonationActsAsTheMailboxWhenAllowed() async throws {
         let h = try await Harness(fixture: Self.fixture)
         defer { Task { await h.stop() } }
-        _ = try await h.call(Harness.createMeeting(subject: "For the room", start: "2026-12-01T09:00:00Z",
-                                                   end: "2026-12-01T10:00:00Z", attendees: ["room@contoso.com"]))
-        let impersonate = "<t:ExchangeImpersonation><t:ConnectingSID><t:PrimarySmtpAddress>room@contoso.com</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"
-        let found = try await h.call(Harness.findItems("inbox", restriction: Harness.classIs(ItemClass.meetingRequest)),
-                                     as: "service@contoso.com", header: impersonate)
+        _ = try await h.call(
+            Harness.createMeeting(
+                subject: "For the room", start: "2026-12-01T09:00:00Z",
+                end: "2026-12-01T10:00:00Z", attendees: ["room@contoso.com"]))
+        let impersonate =
+            "<t:ExchangeImpersonation><t:ConnectingSID><t:PrimarySmtpAddress>room@contoso.com</t:PrimarySmtpAddress></t:ConnectingSID></t:ExchangeImpersonation>"
+        let found = try await h.call(
+            Harness.findItems("inbox", restriction: Harness.classIs(ItemClass.meetingRequest)),
+            as: "service@contoso.com", header: impersonate)
         #expect(found.items.count == 1)
-        #expect(try await h.fault(Harness.findItems("inbox"), as: "assistant@contoso.com", header: impersonate).code
-            == "ErrorImpersonateUserDenied")
+        #expect(
+            try await h.fault(Harness.findItems("inbox"), as: "assistant@contoso.com", header: impersonate).code
+                == "ErrorImpersonateUserDenied")
         let nobody = impersonate.replacingOccurrences(of: "room@", with: "nobody@")
-        #expect(try await h.fault(Harness.findItems("inbox"), as: "service@contoso.com", header: nobody).code
-            == "ErrorNonExistentMailbox")
+        #expect(
+            try await h.fault(Harness.findItems("inbox"), as: "service@contoso.com", header: nobody).code
+                == "ErrorNonExistentMailbox")
     }
 
     @Test func delegateAccessNeedsPermission() async throws {
@@ -116,7 +123,8 @@ import XML
         let roomInbox = Harness.findItems("inbox", mailbox: "room@contoso.com")
         #expect(try await h.call(roomInbox, as: "assistant@contoso.com").responseCodes == ["NoError"])
         #expect(try await h.call(roomInbox, as: "organizer@contoso.com").responseCodes == ["ErrorAccessDenied"])
-        let folders = "<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>"
+        let folders =
+            "<m:GetFolder><m:FolderShape><t:BaseShape>Default</t:BaseShape></m:FolderShape><m:FolderIds>"
             + Harness.distinguished("root") + Harness.distinguished("inbox") + Harness.distinguished("calendar")
             + Harness.distinguished("calendar", "room@contoso.com") + "</m:FolderIds></m:GetFolder>"
         let answer = try await h.call(folders)

@@ -6,13 +6,15 @@ import Testing
 /// `meetingbot sandbox` as a process: it prints its URL, serves, and stops on SIGTERM.
 @Suite struct SandboxCommandTests {
     /// The `meetingbot` binary built beside the test bundle.
-    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("meetingbot")
+    static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("meetingbot")
 
     func run(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -26,15 +28,21 @@ import Testing
         let fixture = dir.appendingPathComponent("fixture.yml")
         try Harness.twoMailboxes.write(to: fixture, atomically: true, encoding: .utf8)
         let dump = dir.appendingPathComponent("dump.json")
-        let (process, out, _) = try run(["sandbox", "--fixture", fixture.path, "--port", "0", "--schema", SharedFiles.schemaDirectory,
-                                         "--clock", "2026-11-02T08:00:00Z", "--dump-on-exit", dump.path])
+        let (process, out, _) = try run([
+            "sandbox", "--fixture", fixture.path, "--port", "0", "--schema", SharedFiles.schemaDirectory,
+            "--clock", "2026-11-02T08:00:00Z", "--dump-on-exit", dump.path,
+        ])
         defer { if process.isRunning { process.terminate() } }
         let line = String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
-        let url = try #require(line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let url = try #require(
+            line.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
         #expect(url.hasPrefix("http://127.0.0.1:"))
-        let transport = try CurlTransport(authentication: .basic(username: "room@contoso.com", password: Secret("secret")))
-        let response = try await transport.send(HTTPRequest(url: try #require(URL(string: url)), headers: [],
-                                                            body: Array(Harness.envelope(Harness.findItems("inbox")).utf8)))
+        let transport = try CurlTransport(
+            authentication: .basic(username: "room@contoso.com", password: Secret("secret")))
+        let response = try await transport.send(
+            HTTPRequest(
+                url: try #require(URL(string: url)), headers: [],
+                body: Array(Harness.envelope(Harness.findItems("inbox")).utf8)))
         #expect(response.status == 200)
         process.terminate()
         process.waitUntilExit()

@@ -7,7 +7,9 @@ import XML
 /// Paging and limits, the Calendar Attendant's modes and delay, fixtures,
 /// the generated load and the JSON dump.
 @Suite struct StoreBehaviourTests {
-    static func loadFixture(messages: Int, seed: Int = 3, requests: Double = 1, responses: Double = 0, cancellations: Double = 0) -> String {
+    static func loadFixture(
+        messages: Int, seed: Int = 3, requests: Double = 1, responses: Double = 0, cancellations: Double = 0
+    ) -> String {
         """
         clock: "2026-11-02T08:00:00Z"
         mailboxes:
@@ -31,11 +33,14 @@ import XML
         var received: [String] = []
         var pages = 0
         while true {
-            let body = try await h.call(Harness.findItems("inbox", restriction: Harness.classIs(ItemClass.meetingRequest),
-                offset: offset, max: 1000, fields: ["item:ItemClass", "item:DateTimeReceived"]), as: "room@contoso.com")
+            let body = try await h.call(
+                Harness.findItems(
+                    "inbox", restriction: Harness.classIs(ItemClass.meetingRequest),
+                    offset: offset, max: 1000, fields: ["item:ItemClass", "item:DateTimeReceived"]),
+                as: "room@contoso.com")
             let root = try #require(body.child("ResponseMessages")?.children.first?.child("RootFolder"))
             let items = body.items
-            #expect(items.count <= 250)   // EWSFindCountLimit with a restriction
+            #expect(items.count <= 250)  // EWSFindCountLimit with a restriction
             #expect(root.attribute("TotalItemsInView") == "600")
             received += items.compactMap { $0.childText("DateTimeReceived") }
             pages += 1
@@ -64,19 +69,25 @@ import XML
             """
         let h = try await Harness(fixture: fixture)
         defer { Task { await h.stop() } }
-        let created = try await h.call(Harness.createMeeting(subject: "Late", start: "2026-12-01T09:00:00Z",
-                                                             end: "2026-12-01T10:00:00Z", attendees: ["room@contoso.com"]))
+        let created = try await h.call(
+            Harness.createMeeting(
+                subject: "Late", start: "2026-12-01T09:00:00Z",
+                end: "2026-12-01T10:00:00Z", attendees: ["room@contoso.com"]))
         let meetingId = try #require(created.items.first).itemId
         // With the attendant off, nothing is placed on the room's calendar.
-        let request = try #require(try await h.call(Harness.findItems("inbox", fields: ["meeting:HasBeenProcessed"]),
-                                                    as: "room@contoso.com").items.first)
+        let request = try #require(
+            try await h.call(
+                Harness.findItems("inbox", fields: ["meeting:HasBeenProcessed"]),
+                as: "room@contoso.com"
+            ).items.first)
         #expect(request.childText("HasBeenProcessed") == "false")
         #expect(try await h.call(Harness.findItems("calendar"), as: "room@contoso.com").items.isEmpty)
         _ = try await h.call(Harness.respond("AcceptItem", to: request.itemId), as: "room@contoso.com")
 
         // The organizer's attendant records the answer only after its delay.
         func roomResponse() async throws -> String? {
-            let meeting = try await h.call(Harness.getItems([meetingId], fields: ["calendar:RequiredAttendees"])).items.first
+            let meeting = try await h.call(Harness.getItems([meetingId], fields: ["calendar:RequiredAttendees"])).items
+                .first
             return meeting?.path("RequiredAttendees", "Attendee", "ResponseType")?.trimmedText
         }
         #expect(try await roomResponse() == "Unknown")
@@ -90,7 +101,9 @@ import XML
         let fixture = Self.loadFixture(messages: 400, seed: 11, requests: 0.7, responses: 0.2, cancellations: 0.1)
         let sandbox = try Sandbox(options: SandboxOptions(), fixture: try Fixture.parse(fixture))
         let counts = sandbox.withStore { store -> [ItemKind: Int] in
-            let inbox = store.items.values.filter { $0.mailbox == "room@contoso.com" && store.folders[$0.folderId]?.distinguishedId == "inbox" }
+            let inbox = store.items.values.filter {
+                $0.mailbox == "room@contoso.com" && store.folders[$0.folderId]?.distinguishedId == "inbox"
+            }
             return Dictionary(grouping: inbox, by: \.kind).mapValues(\.count)
         }
         let total = counts.values.reduce(0, +)
@@ -98,11 +111,13 @@ import XML
         let requests = Double(counts[.meetingRequest] ?? 0) / Double(total)
         let responses = Double(counts[.meetingResponse] ?? 0) / Double(total)
         let cancellations = Double(counts[.meetingCancellation] ?? 0) / Double(total)
-        #expect(abs(requests - 0.7) < 0.1 && abs(responses - 0.2) < 0.1 && abs(cancellations - 0.1) < 0.06,
-                "mix \(requests) / \(responses) / \(cancellations)")
+        #expect(
+            abs(requests - 0.7) < 0.1 && abs(responses - 0.2) < 0.1 && abs(cancellations - 0.1) < 0.06,
+            "mix \(requests) / \(responses) / \(cancellations)")
         let again = try Sandbox(options: SandboxOptions(), fixture: try Fixture.parse(fixture))
         #expect(try again.dumpJSON() == sandbox.dumpJSON())
-        let other = try Sandbox(options: SandboxOptions(), fixture: try Fixture.parse(Self.loadFixture(messages: 400, seed: 12)))
+        let other = try Sandbox(
+            options: SandboxOptions(), fixture: try Fixture.parse(Self.loadFixture(messages: 400, seed: 12)))
         #expect(try other.dumpJSON() != sandbox.dumpJSON())
     }
 
@@ -126,8 +141,10 @@ import XML
         let h = try await Harness(fixture: fixture)
         defer { Task { await h.stop() } }
         let transport = try CurlTransport(authentication: .none)
-        let state = try await transport.send(HTTPRequest(url: URL(string: "http://127.0.0.1:\(h.server.port)/_sandbox/state")!,
-                                                         headers: [], body: []))
+        let state = try await transport.send(
+            HTTPRequest(
+                url: URL(string: "http://127.0.0.1:\(h.server.port)/_sandbox/state")!,
+                headers: [], body: []))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(state.body)) as? [String: Any])
         let items = try #require(json["items"] as? [String: [String: Any]])
         let roomItems = items.values.filter { $0["mailbox"] as? String == "room@contoso.com" }
@@ -142,9 +159,15 @@ import XML
     }
 
     @Test(arguments: [
-        ("mailboxes: []\nmeetings:\n  - { organizer: x@contoso.com, start: \"2026-12-01T09:00:00Z\", end: \"2026-12-01T10:00:00Z\" }", "no mailbox x@contoso.com"),
+        (
+            "mailboxes: []\nmeetings:\n  - { organizer: x@contoso.com, start: \"2026-12-01T09:00:00Z\", end: \"2026-12-01T10:00:00Z\" }",
+            "no mailbox x@contoso.com"
+        ),
         ("mailboxes:\n  - { address: a@contoso.com }\n  - { address: A@contoso.com }", "listed twice"),
-        ("mailboxes:\n  - { address: a@contoso.com }\nappointments:\n  - { mailbox: a@contoso.com, start: tomorrow, end: \"2026-12-01T10:00:00Z\" }", "'tomorrow' is not a date-time"),
+        (
+            "mailboxes:\n  - { address: a@contoso.com }\nappointments:\n  - { mailbox: a@contoso.com, start: tomorrow, end: \"2026-12-01T10:00:00Z\" }",
+            "'tomorrow' is not a date-time"
+        ),
         ("mailboxes:\n  - { password: x }", "missing key 'address'"),
         ("mailboxes:\n  - { address: nobody }", "not an e-mail address"),
         ("mailboxes: 5", "mailboxes"),

@@ -16,6 +16,8 @@ import RulesWorkload
         #expect(figures.seconds > 0)
         #expect(figures.decisionsByRule.values.reduce(0, +) == 2_000)
         let requestRulesUsed = Set(policy.ruleNames(for: .request)).intersection(figures.decisionsByRule.keys)
-        #expect(requestRulesUsed.count >= 18, "unused: \(Set(policy.ruleNames(for: .request)).subtracting(requestRulesUsed))")
+        #expect(
+            requestRulesUsed.count >= 18,
+            "unused: \(Set(policy.ruleNames(for: .request)).subtracting(requestRulesUsed))")
     }
 }

@@ -8,7 +8,9 @@ import Testing
         let key: String
         let example: ConditionExample
         let matches: Bool
-        var testDescription: String { "\(key): \(example.value) \(matches ? "matches" : "does not match") {\(example.facts)}" }
+        var testDescription: String {
+            "\(key): \(example.value) \(matches ? "matches" : "does not match") {\(example.facts)}"
+        }
     }
 
     static let cases: [Case] = Conditions.descriptions.flatMap { d in
@@ -20,7 +22,8 @@ import Testing
     static func probe(_ c: Case) -> String {
         let kind = c.example.kind
         let action = Action.words(for: kind)[0]
-        return Rules.file("""
+        return Rules.file(
+            """
             \(kind.rulesKey):
               - name: probe
                 when: { \(c.key): \(c.example.value) }
@@ -61,7 +64,8 @@ import Testing
         let keys = Set(Conditions.descriptions.map(\.key))
         let required = [
             "organizer", "organizer_domain", "organizer_in", "sender", "sender_domain", "sender_in",
-            "subject_contains", "subject_matches", "location_contains", "location_matches", "body_contains", "body_matches",
+            "subject_contains", "subject_matches", "location_contains", "location_matches", "body_contains",
+            "body_matches",
             "weekdays", "within_working_hours", "starts_within", "starts_beyond", "in_past",
             "duration_over", "duration_under", "recurring", "occurrences_over", "beyond_booking_window",
             "conflicts", "conflicts_over", "conflict_share_over", "attendees_over", "attendees_include",

@@ -8,37 +8,42 @@ import Testing
     let policy: Policy
 
     init() throws {
-        policy = try Rules.policy(Rules.file("""
-            requests:
-              - name: vip
-                when: { organizer_in: executives }
-                then: accept
-                comment: Welcome.
-              - name: external-series
-                when: { organizer: external, recurring: true }
-                then: decline
-                comment: "No series from outside."
-              - name: quiet
-                when: { request_type: informational_update }
-                then: accept
-                send_reply: false
-                comment: Never sent.
-              - name: either
-                when: { any: [{ subject_contains: board }, { duration_over: 3h }], not: { conflicts: true } }
-                then: tentative
-            responses:
-              - { name: internal, when: { sender: internal }, then: apply }
-            cancellations:
-              - { name: remove, then: remove }
-            """))
+        policy = try Rules.policy(
+            Rules.file(
+                """
+                requests:
+                  - name: vip
+                    when: { organizer_in: executives }
+                    then: accept
+                    comment: Welcome.
+                  - name: external-series
+                    when: { organizer: external, recurring: true }
+                    then: decline
+                    comment: "No series from outside."
+                  - name: quiet
+                    when: { request_type: informational_update }
+                    then: accept
+                    send_reply: false
+                    comment: Never sent.
+                  - name: either
+                    when: { any: [{ subject_contains: board }, { duration_over: 3h }], not: { conflicts: true } }
+                    then: tentative
+                responses:
+                  - { name: internal, when: { sender: internal }, then: apply }
+                cancellations:
+                  - { name: remove, then: remove }
+                """))
     }
 
-    func facts(_ kind: MessageKind = .request, organizer: String = "ann@contoso.com", subject: String = "",
-               minutes: Double = 60, recurrence: MeetingFacts.Recurrence? = nil, requestType: MeetingFacts.RequestType = .new,
-               conflicts: Int = 0, sender: String? = nil) throws -> MeetingFacts {
+    func facts(
+        _ kind: MessageKind = .request, organizer: String = "ann@contoso.com", subject: String = "",
+        minutes: Double = 60, recurrence: MeetingFacts.Recurrence? = nil, requestType: MeetingFacts.RequestType = .new,
+        conflicts: Int = 0, sender: String? = nil
+    ) throws -> MeetingFacts {
         let start = try Rules.date("2026-12-01T09:00Z")
         return MeetingFacts(
-            kind: kind, organizer: MeetingFacts.Mailbox(address: organizer), sender: sender.map { MeetingFacts.Mailbox(address: $0) },
+            kind: kind, organizer: MeetingFacts.Mailbox(address: organizer),
+            sender: sender.map { MeetingFacts.Mailbox(address: $0) },
             subject: subject, start: start, end: start.addingTimeInterval(minutes * 60), recurrence: recurrence,
             conflictingOccurrences: conflicts, requestType: requestType,
             received: start.addingTimeInterval(-86_400), now: start.addingTimeInterval(-86_400))
@@ -57,7 +62,9 @@ import Testing
     }
 
     @Test func reasonsJoinTheConditionsThatHeld() throws {
-        let d = policy.decide(try facts(organizer: "Bob@Fabrikam.com", recurrence: MeetingFacts.Recurrence(occurrences: 5, seriesEnd: nil)))
+        let d = policy.decide(
+            try facts(
+                organizer: "Bob@Fabrikam.com", recurrence: MeetingFacts.Recurrence(occurrences: 5, seriesEnd: nil)))
         #expect(d.rule == "external-series")
         #expect(d.action == .request(.decline))
         #expect(d.reason == "the organizer Bob@Fabrikam.com is external and the meeting recurs")
@@ -107,7 +114,8 @@ import Testing
         #expect(policy.decide(f) == policy.decide(f))
         var later = f
         later.now = f.start.addingTimeInterval(86_400 * 400)
-        let inPast = try Rules.policy(Rules.file("requests:\n  - { name: past, when: { in_past: true }, then: decline }\n"))
+        let inPast = try Rules.policy(
+            Rules.file("requests:\n  - { name: past, when: { in_past: true }, then: decline }\n"))
         #expect(inPast.decide(f).rule == "default", "an endless series is never in the past")
         var single = later
         single.recurrence = nil
@@ -125,21 +133,24 @@ import Testing
     }
 
     @Test func anExampleMismatchSaysWhatItGot() throws {
-        let p = try Rules.policy(Rules.file("""
-            requests:
-              - { name: busy, when: { conflicts: true }, then: decline }
-            examples:
-              - name: wrong
-                request: { conflicting_occurrences: 1 }
-                expect: { action: accept, rule: busy, comment: "x" }
-            """))
+        let p = try Rules.policy(
+            Rules.file(
+                """
+                requests:
+                  - { name: busy, when: { conflicts: true }, then: decline }
+                examples:
+                  - name: wrong
+                    request: { conflicting_occurrences: 1 }
+                    expect: { action: accept, rule: busy, comment: "x" }
+                """))
         let results = p.runExamples()
         #expect(results.count == 1 && p.exampleCount == 1)
         #expect(results.first?.passed == false)
-        #expect(results.first?.description == """
-            t.yml:12:5: example 'wrong' failed: expected action accept, got decline; expected comment 'x', got '' \
-            (decided by rule 'busy': the meeting conflicts with the calendar)
-            """)
+        #expect(
+            results.first?.description == """
+                t.yml:12:5: example 'wrong' failed: expected action accept, got decline; expected comment 'x', got '' \
+                (decided by rule 'busy': the meeting conflicts with the calendar)
+                """)
     }
 }
 
@@ -147,7 +158,10 @@ import Testing
 /// decisions are pinned here with their reasons.
 @Suite struct ShippedRulesTests {
     @Test func thereAreTheFourFiles() {
-        #expect(Rules.shippedFiles.map(\.lastPathComponent) == ["equipment.yml", "executive.yml", "organizer.yml", "room.yml"])
+        #expect(
+            Rules.shippedFiles.map(\.lastPathComponent) == [
+                "equipment.yml", "executive.yml", "organizer.yml", "room.yml",
+            ])
     }
 
     @Test(arguments: Rules.shippedFiles)
@@ -161,25 +175,40 @@ import Testing
         // Every rule is exercised by some example.
         for kind in MessageKind.allCases {
             let decided = Set(results.filter { $0.decision.action.kind == kind }.map(\.decision.rule))
-            for name in policy.ruleNames(for: kind) { #expect(decided.contains(name), "\(file.lastPathComponent): no example for \(name)") }
+            for name in policy.ruleNames(for: kind) {
+                #expect(decided.contains(name), "\(file.lastPathComponent): no example for \(name)")
+            }
         }
     }
 
     @Test func roomDecisions() throws {
         let room = try Policy.load(contentsOf: Rules.directory.appendingPathComponent("room.yml").path)
-        let start = try Rules.date("2026-12-01T08:00Z")   // 09:00 in Berlin, a Tuesday
-        func request(_ organizer: String, hours: Double = 1, recurrence: MeetingFacts.Recurrence? = nil, checked: Int = 1, conflicting: Int = 0) -> Decision {
-            room.decide(MeetingFacts(
-                kind: .request, organizer: MeetingFacts.Mailbox(address: organizer), start: start, end: start.addingTimeInterval(hours * 3600),
-                recurrence: recurrence, checkedOccurrences: checked, conflictingOccurrences: conflicting,
-                received: start.addingTimeInterval(-86_400), now: start.addingTimeInterval(-86_400)))
+        let start = try Rules.date("2026-12-01T08:00Z")  // 09:00 in Berlin, a Tuesday
+        func request(
+            _ organizer: String, hours: Double = 1, recurrence: MeetingFacts.Recurrence? = nil, checked: Int = 1,
+            conflicting: Int = 0
+        ) -> Decision {
+            room.decide(
+                MeetingFacts(
+                    kind: .request, organizer: MeetingFacts.Mailbox(address: organizer), start: start,
+                    end: start.addingTimeInterval(hours * 3600),
+                    recurrence: recurrence, checkedOccurrences: checked, conflictingOccurrences: conflicting,
+                    received: start.addingTimeInterval(-86_400), now: start.addingTimeInterval(-86_400)))
         }
         let staff = request("ann@contoso.com")
-        #expect((staff.rule, staff.action, staff.reason) == ("staff", .request(.accept), "the organizer ann@contoso.com is internal"))
-        let series = request("ann@contoso.com", recurrence: MeetingFacts.Recurrence(occurrences: 20, seriesEnd: start.addingTimeInterval(19 * 7 * 86_400)),
-                             checked: 20, conflicting: 1)
+        #expect(
+            (staff.rule, staff.action, staff.reason) == (
+                "staff", .request(.accept), "the organizer ann@contoso.com is internal"
+            ))
+        let series = request(
+            "ann@contoso.com",
+            recurrence: MeetingFacts.Recurrence(occurrences: 20, seriesEnd: start.addingTimeInterval(19 * 7 * 86_400)),
+            checked: 20, conflicting: 1)
         #expect(series.rule == "series-mostly-free")
-        #expect(series.reason == "the meeting recurs, 1 of 20 occurrences conflict with the calendar and not (1 of 20 occurrences conflict (5%, more than 10%))")
+        #expect(
+            series.reason
+                == "the meeting recurs, 1 of 20 occurrences conflict with the calendar and not (1 of 20 occurrences conflict (5%, more than 10%))"
+        )
         let long = request("ann@contoso.com", hours: 6)
         #expect((long.rule, long.comment) == ("too-long", "Bookings are limited to 4 hours; please split the meeting."))
     }

@@ -8,11 +8,14 @@ import Testing
     func directory(_ files: [String: String]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rules-tool-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for (name, text) in files { try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
         return dir
     }
 
-    let clean = "version: 1\ntimezone: UTC\nrequests:\n  - { name: all, then: accept }\nexamples:\n  - { request: {}, expect: { action: accept } }\n"
+    let clean =
+        "version: 1\ntimezone: UTC\nrequests:\n  - { name: all, then: accept }\nexamples:\n  - { request: {}, expect: { action: accept } }\n"
 
     @Test func checkIsCleanOrExitsWithTwo() throws {
         let dir = try directory([
@@ -27,21 +30,24 @@ import Testing
 
         let ok = RulesTool.check(Array(files.prefix(2)))
         #expect(ok.status == 0)
-        #expect(ok.text == """
-            \(files[0]): ok
-            \(files[1]):3:10: warning: the list 'x' is never used
-                lists: { x: [a@b.c] }
-                         ^
-            checked 2 files: 0 errors, 1 warning
-            """)
+        #expect(
+            ok.text == """
+                \(files[0]): ok
+                \(files[1]):3:10: warning: the list 'x' is never used
+                    lists: { x: [a@b.c] }
+                             ^
+                checked 2 files: 0 errors, 1 warning
+                """)
         let bad = RulesTool.check(files)
         #expect(bad.status == 2)
-        #expect(bad.text.hasSuffix("""
-            \(files[2]):3:20: error: 'then' expects one of accept, tentative, decline, skip, found 'acept' (did you mean 'accept'?)
-                requests: [{ then: acept }]
-                                   ^
-            checked 3 files: 1 error, 1 warning
-            """))
+        #expect(
+            bad.text.hasSuffix(
+                """
+                \(files[2]):3:20: error: 'then' expects one of accept, tentative, decline, skip, found 'acept' (did you mean 'accept'?)
+                    requests: [{ then: acept }]
+                                       ^
+                checked 3 files: 1 error, 1 warning
+                """))
     }
 
     @Test func testRunsExamplesAndExitsWithOneOnAMismatch() throws {
@@ -53,11 +59,12 @@ import Testing
         #expect(passed == RulesTool.Output(text: "\(files[0]): 1 of 1 example passed", status: 0))
         let failed = RulesTool.test(Array(files.prefix(2)))
         #expect(failed.status == 1)
-        #expect(failed.text == """
-            \(files[0]): 1 of 1 example passed
-            \(files[1]):6:5: example 1 failed: expected action decline, got accept (decided by rule 'all': no earlier rule matched)
-            \(files[1]): 0 of 1 example passed
-            """)
+        #expect(
+            failed.text == """
+                \(files[0]): 1 of 1 example passed
+                \(files[1]):6:5: example 1 failed: expected action decline, got accept (decided by rule 'all': no earlier rule matched)
+                \(files[1]): 0 of 1 example passed
+                """)
         let invalid = RulesTool.test(files)
         #expect(invalid.status == 2)
         #expect(invalid.text.hasSuffix("\(files[2]): 1 error; examples not run"))
@@ -67,7 +74,10 @@ import Testing
         let dir = try directory([:])
         defer { try? FileManager.default.removeItem(at: dir) }
         let output = RulesTool.check(RulesTool.files([], directory: dir.path))
-        #expect(output == RulesTool.Output(text: "no rules files: give FILE arguments, or put *.yml files in ./rules", status: 2))
+        #expect(
+            output
+                == RulesTool.Output(
+                    text: "no rules files: give FILE arguments, or put *.yml files in ./rules", status: 2))
         #expect(RulesTool.files(["x.yml"], directory: dir.path) == ["x.yml"])
         #expect(RulesTool.check(["/nonexistent.yml"]).status == 2)
     }

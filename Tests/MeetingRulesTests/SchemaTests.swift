@@ -13,7 +13,9 @@ import Testing
 
     @Test func theCheckedInReadmeIsTheGeneratedOne() throws {
         let checkedIn = try Rules.text(Rules.directory.appendingPathComponent("README.md"))
-        #expect(checkedIn == RulesTool.manual(directory: Rules.directory.path), "run: swift run meetingbot rules docs > rules/README.md")
+        #expect(
+            checkedIn == RulesTool.manual(directory: Rules.directory.path),
+            "run: swift run meetingbot rules docs > rules/README.md")
     }
 
     @Test func theReadmeDocumentsEveryKeyWithAnExample() {
@@ -22,7 +24,8 @@ import Testing
             #expect(manual.contains("### `\(d.key)`"))
             #expect(manual.contains("when: { \(d.key): "))
         }
-        let keys = TopLevel.fields.map(\.documentation) + WorkingHoursFields.fields.map(\.documentation)
+        let keys =
+            TopLevel.fields.map(\.documentation) + WorkingHoursFields.fields.map(\.documentation)
             + RuleReader.fields.map(\.documentation) + ExampleReader.fields.map(\.documentation)
             + ExampleReader.expectFields.map(\.documentation) + FactFields.fields.map(\.documentation)
         for key in keys {
@@ -79,9 +82,11 @@ struct SchemaValidationTests {
                 #expect(throws: (any Error).self) { try JSONSchemaValidator.json(text) }
                 continue
             }
-            #expect(verdict.hasPrefix("# schema: rejects") || verdict.hasPrefix("# schema: accepts"),
-                    "\(file.lastPathComponent) says nothing about the schema")
-            yaml.append((file.lastPathComponent, verdict.hasPrefix("# schema: rejects"), try JSONSchemaValidator.json(text)))
+            #expect(
+                verdict.hasPrefix("# schema: rejects") || verdict.hasPrefix("# schema: accepts"),
+                "\(file.lastPathComponent) says nothing about the schema")
+            yaml.append(
+                (file.lastPathComponent, verdict.hasPrefix("# schema: rejects"), try JSONSchemaValidator.json(text)))
         }
         let counts = try JSONSchemaValidator.errorCounts(yaml.map(\.json))
         for (fixture, count) in zip(yaml, counts) {
@@ -120,7 +125,9 @@ enum JSONSchemaValidator {
                     out.append(len(list(validator.iter_errors(doc))))
             print(json.dumps(out))
             """
-        let input = Data(("[" + documents.map { $0 == "schema-itself" ? "\"schema-itself\"" : $0 }.joined(separator: ",") + "]").utf8)
+        let input = Data(
+            ("[" + documents.map { $0 == "schema-itself" ? "\"schema-itself\"" : $0 }.joined(separator: ",") + "]").utf8
+        )
         let output = try run(script: script, input: input)
         guard let counts = try JSONSerialization.jsonObject(with: output) as? [Int] else {
             throw Failure(description: "unexpected output: \(String(decoding: output, as: UTF8.self))")
@@ -130,7 +137,9 @@ enum JSONSchemaValidator {
 
     /// `text` as JSON, reading YAML as editors do (quoted = text; plain scalars typed by the core schema).
     static func json(_ text: String) throws -> String {
-        guard case .success(let root?) = YAMLReader.read(text, file: "t.yml") else { throw Failure(description: "not YAML") }
+        guard case .success(let root?) = YAMLReader.read(text, file: "t.yml") else {
+            throw Failure(description: "not YAML")
+        }
         let data = try JSONSerialization.data(withJSONObject: value(root), options: [.fragmentsAllowed])
         return String(decoding: data, as: UTF8.self)
     }
@@ -156,7 +165,9 @@ enum JSONSchemaValidator {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python[0])
         process.arguments = Array(python.dropFirst()) + ["-c", script]
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr

@@ -20,7 +20,9 @@ import Testing
         #expect(TimeOfDay(parsing: "08:00")?.minutes == 480)
         #expect(TimeOfDay(parsing: "8:05")?.description == "08:05")
         #expect(TimeOfDay(parsing: "24:00")?.minutes == 1_440)
-        for bad in ["24:01", "12:60", "800", "08:0", "aa:bb", "", "-1:00"] { #expect(TimeOfDay(parsing: bad) == nil, "\(bad)") }
+        for bad in ["24:01", "12:60", "800", "08:0", "aa:bb", "", "-1:00"] {
+            #expect(TimeOfDay(parsing: bad) == nil, "\(bad)")
+        }
     }
 
     @Test func yamlCoreTypes() {
@@ -50,7 +52,9 @@ import Testing
     }
 
     @Test func wildcards() {
-        func glob(_ p: String, _ t: String) -> Bool { Glob.matches(pattern: FoldedText(p).bytes[...], text: FoldedText(t).bytes[...]) }
+        func glob(_ p: String, _ t: String) -> Bool {
+            Glob.matches(pattern: FoldedText(p).bytes[...], text: FoldedText(t).bytes[...])
+        }
         #expect(glob("*@contoso.com", "Ann@Contoso.com"))
         #expect(!glob("*@contoso.com", "ann@eu.contoso.com"))
         #expect(glob("*@*.contoso.com", "ann@eu.contoso.com"))
@@ -100,23 +104,28 @@ import Testing
         #expect(try Instant.parse("2026-01-15T08:00Z", in: berlin).get() == winter)
         #expect(try Instant.parse("2026-01-15T10:00:00+01:00", in: .current).get() == winter.addingTimeInterval(3600))
         #expect(try Instant.parse("2026-01-15", in: berlin).get() == winter.addingTimeInterval(-9 * 3600))
-        for bad in ["2026-1-15", "2026-01-15T9:00", "2026-13-01", "2026-01-15T09:00+1", "1800-01-01", "2026-01-15T09:00Zx"] {
+        for bad in [
+            "2026-1-15", "2026-01-15T9:00", "2026-13-01", "2026-01-15T09:00+1", "1800-01-01", "2026-01-15T09:00Zx",
+        ] {
             #expect(throws: Instant.Problem.self, "\(bad)") { try Instant.parse(bad, in: berlin).get() }
         }
         #expect(throws: Instant.Problem.nonexistent) { try Instant.parse("2026-03-29T02:30", in: berlin).get() }
     }
 
     @Test func jsonRendering() {
-        let value: JSONValue = .object([("a", [1, 2]), ("b", .object([("c", "x\"\n\u{1}")])), ("d", .array([])), ("e", .null)])
-        #expect(value.rendered() == """
-            {
-              "a": [1, 2],
-              "b": {
-                "c": "x\\"\\n\\u0001"
-              },
-              "d": [],
-              "e": null
-            }
-            """)
+        let value: JSONValue = .object([
+            ("a", [1, 2]), ("b", .object([("c", "x\"\n\u{1}")])), ("d", .array([])), ("e", .null),
+        ])
+        #expect(
+            value.rendered() == """
+                {
+                  "a": [1, 2],
+                  "b": {
+                    "c": "x\\"\\n\\u0001"
+                  },
+                  "d": [],
+                  "e": null
+                }
+                """)
     }
 }

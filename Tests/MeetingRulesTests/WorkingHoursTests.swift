@@ -9,7 +9,8 @@ import Testing
     let policy: Policy
 
     init() throws {
-        policy = try Rules.policy("""
+        policy = try Rules.policy(
+            """
             version: 1
             timezone: Europe/Berlin
             working_hours: { days: [mon, tue, wed, thu, fri, sat, sun], from: "08:00", to: "18:00" }
@@ -21,8 +22,13 @@ import Testing
 
     /// Which rule takes a meeting from `start` to `end` (UTC).
     func rule(_ start: String, _ end: String) throws -> String {
-        let s = try Rules.date(start), e = try Rules.date(end)
-        return policy.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: s, end: e, received: s, now: s)).rule
+        let s = try Rules.date(start)
+        let e = try Rules.date(end)
+        return policy.decide(
+            MeetingFacts(
+                kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: s, end: e, received: s, now: s
+            )
+        ).rule
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
@@ -43,7 +49,9 @@ import Testing
         Case(start: "2026-10-25T06:30Z", end: "2026-10-25T07:30Z", within: false, why: "07:30 CET"),
         Case(start: "2026-10-24T16:30Z", end: "2026-10-24T17:00Z", within: false, why: "18:30 CEST"),
         Case(start: "2026-10-25T16:30Z", end: "2026-10-25T17:00Z", within: true, why: "17:30-18:00 CET"),
-        Case(start: "2026-10-25T07:00Z", end: "2026-10-25T17:00Z", within: true, why: "exactly 08:00-18:00 CET, an 11-hour-UTC day"),
+        Case(
+            start: "2026-10-25T07:00Z", end: "2026-10-25T17:00Z", within: true,
+            why: "exactly 08:00-18:00 CET, an 11-hour-UTC day"),
     ]
 
     @Test(arguments: cases)
@@ -52,16 +60,21 @@ import Testing
     }
 
     @Test func aWholeDayAcrossTheSpringGapIsWithinRoundTheClockHours() throws {
-        let p = try Rules.policy("""
+        let p = try Rules.policy(
+            """
             version: 1
             timezone: Europe/Berlin
             working_hours: { days: [sun], from: "00:00", to: "24:00" }
             requests: [{ name: sunday, when: { within_working_hours: true }, then: accept }]
             """)
         func decide(_ s: String, _ e: String) throws -> String {
-            let start = try Rules.date(s), end = try Rules.date(e)
-            return p.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start, end: end,
-                                         received: start, now: start)).rule
+            let start = try Rules.date(s)
+            let end = try Rules.date(e)
+            return p.decide(
+                MeetingFacts(
+                    kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start, end: end,
+                    received: start, now: start)
+            ).rule
         }
         // 01:30 CET to 03:30 CEST: one hour of real time across the skipped hour.
         #expect(try decide("2026-03-29T00:30Z", "2026-03-29T01:30Z") == "sunday")
@@ -72,15 +85,19 @@ import Testing
     }
 
     @Test func weekdaysFollowTheWallClock() throws {
-        let p = try Rules.policy("""
+        let p = try Rules.policy(
+            """
             version: 1
             timezone: Europe/Berlin
             requests: [{ name: monday, when: { weekdays: [mon] }, then: accept }]
             """)
         func day(_ s: String) throws -> String {
             let start = try Rules.date(s)
-            return p.decide(MeetingFacts(kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start,
-                                         end: start.addingTimeInterval(1800), received: start, now: start)).rule
+            return p.decide(
+                MeetingFacts(
+                    kind: .request, organizer: MeetingFacts.Mailbox(address: "a@b.c"), start: start,
+                    end: start.addingTimeInterval(1800), received: start, now: start)
+            ).rule
         }
         #expect(try day("2026-03-29T21:30Z") == "default", "23:30 CEST on Sunday")
         #expect(try day("2026-03-29T22:30Z") == "monday", "00:30 CEST on Monday")

@@ -21,7 +21,8 @@ import Testing
     }
 
     @Test func wrongOrderNamesTheExpectedElements() throws {
-        let file = SharedFiles.samplesDirectory.appendingPathComponent("broken/CreateItem-Respond-wrong-order.request.xml")
+        let file = SharedFiles.samplesDirectory.appendingPathComponent(
+            "broken/CreateItem-Respond-wrong-order.request.xml")
         let doc = try XMLDocument(Array(Data(contentsOf: file)))
         let first = try #require(Self.validator.get().violations(ofEnvelope: doc).first)
         #expect(first.message.contains("This element is not expected"))

@@ -56,7 +56,9 @@ import Testing
         let deep = String(repeating: "<a>", count: 100) + String(repeating: "</a>", count: 100)
         #expect { try XMLDocument(string: deep, limits: ParseLimits(maxDepth: 64)) } throws: { XMLError.tooDeep ~= $0 }
         #expect((try? XMLDocument(string: deep, limits: ParseLimits(maxDepth: 100))) != nil)
-        #expect { try XMLDocument(string: "<a>hello</a>", limits: ParseLimits(maxBytes: 5)) } throws: { XMLError.tooLarge ~= $0 }
+        #expect { try XMLDocument(string: "<a>hello</a>", limits: ParseLimits(maxBytes: 5)) } throws: {
+            XMLError.tooLarge ~= $0
+        }
     }
 
     @Test func reportsWhereMalformedInputBreaks() throws {

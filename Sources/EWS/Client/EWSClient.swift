@@ -37,9 +37,11 @@ public struct EWSClient: Sendable {
     let sleeper: any Sleeper
     let logger: Logger
 
-    public init(url: URL, account: MailboxAccount, transport: any HTTPTransport, version: ExchangeVersion = .exchange2013SP1,
-                retry: RetryPolicy = RetryPolicy(), sleeper: any Sleeper = TaskSleeper(),
-                logger: Logger = Logger(label: "meetingbot.ews")) {
+    public init(
+        url: URL, account: MailboxAccount, transport: any HTTPTransport, version: ExchangeVersion = .exchange2013SP1,
+        retry: RetryPolicy = RetryPolicy(), sleeper: any Sleeper = TaskSleeper(),
+        logger: Logger = Logger(label: "meetingbot.ews")
+    ) {
         self.url = url
         self.account = account
         self.version = version
@@ -52,12 +54,16 @@ public struct EWSClient: Sendable {
     /// A client with a transport of its own: one libcurl handle, so one kept
     /// connection, for this mailbox. Make `authentication` once per server and
     /// pass it to every mailbox's client, so they share OAuth tokens.
-    public init(url: URL, account: MailboxAccount, authentication: TransportAuthentication, options: TransportOptions = TransportOptions(),
-                version: ExchangeVersion = .exchange2013SP1, retry: RetryPolicy = RetryPolicy(),
-                logger: Logger = Logger(label: "meetingbot.ews")) throws(TransportError) {
+    public init(
+        url: URL, account: MailboxAccount, authentication: TransportAuthentication,
+        options: TransportOptions = TransportOptions(),
+        version: ExchangeVersion = .exchange2013SP1, retry: RetryPolicy = RetryPolicy(),
+        logger: Logger = Logger(label: "meetingbot.ews")
+    ) throws(TransportError) {
         try EndpointPolicy.check(url)
-        self.init(url: url, account: account, transport: try CurlTransport(authentication: authentication, options: options),
-                  version: version, retry: retry, logger: logger)
+        self.init(
+            url: url, account: account, transport: try CurlTransport(authentication: authentication, options: options),
+            version: version, retry: retry, logger: logger)
     }
 
     /// The mailbox to name in distinguished folder ids: delegate access only.
@@ -68,10 +74,12 @@ public struct EWSClient: Sendable {
     }
 
     private var httpHeaders: [(name: String, value: String)] {
-        [("Content-Type", "text/xml; charset=utf-8"), ("Accept", "text/xml"), ("User-Agent", "MeetingBot"),
-         // Always, not only for impersonation: it routes the request to the
-         // mailbox's server (PROTOCOL.md 2.3).
-         ("X-AnchorMailbox", account.address)]
+        [
+            ("Content-Type", "text/xml; charset=utf-8"), ("Accept", "text/xml"), ("User-Agent", "MeetingBot"),
+            // Always, not only for impersonation: it routes the request to the
+            // mailbox's server (PROTOCOL.md 2.3).
+            ("X-AnchorMailbox", account.address),
+        ]
     }
 
     func perform<Op: EWSOperation>(_ operation: Op) async throws(EWSError) -> Op.Response {
@@ -81,14 +89,16 @@ public struct EWSClient: Sendable {
 
     /// Sends `operation` until it succeeds, fails for good, or `budget` is spent.
     func perform<Op: EWSOperation>(_ operation: Op, budget: inout RetryBudget) async throws(EWSError) -> Op.Response {
-        let request = HTTPRequest(url: url, headers: httpHeaders, body: try SOAP.envelope(operation, header: header),
-                                  isIdempotent: Op.isIdempotent)
+        let request = HTTPRequest(
+            url: url, headers: httpHeaders, body: try SOAP.envelope(operation, header: header),
+            isIdempotent: Op.isIdempotent)
         while true {
             budget.recordAttempt()
             let error: EWSError
             do {
                 let response = try await transport.send(request)
-                logger.debug("EWS \(Op.name) for \(account.address): HTTP \(response.status), \(response.body.count) bytes")
+                logger.debug(
+                    "EWS \(Op.name) for \(account.address): HTTP \(response.status), \(response.body.count) bytes")
                 do {
                     return try operation.parse(try SOAP.body(of: response, operation: Op.name))
                 } catch let failure {
@@ -98,9 +108,11 @@ public struct EWSClient: Sendable {
                 error = EWSError(.transport, failure.message, transportError: failure)
             }
             if !Op.isIdempotent, error.mayHaveExecuted {
-                throw EWSError(.unknownOutcome,
-                               "\(Op.name) may or may not have been carried out (\(error)); re-read the item before trying again",
-                               responseCode: error.responseCode, httpStatus: error.httpStatus, transportError: error.transportError)
+                throw EWSError(
+                    .unknownOutcome,
+                    "\(Op.name) may or may not have been carried out (\(error)); re-read the item before trying again",
+                    responseCode: error.responseCode, httpStatus: error.httpStatus, transportError: error.transportError
+                )
             }
             guard error.isRetryable else { throw error }
             guard let wait = budget.nextWait(after: error) else { throw exhausted(error, budget) }
@@ -123,13 +135,16 @@ public struct EWSClient: Sendable {
             guard answers.count == pending.count else {
                 let message = "\(Op.name) answered \(answers.count) response messages for \(pending.count) items"
                 // The server did act on the request, so a write's outcome is unknown.
-                throw Op.isIdempotent ? EWSError(.invalidResponse, message)
+                throw Op.isIdempotent
+                    ? EWSError(.invalidResponse, message)
                     : EWSError(.unknownOutcome, "\(message); re-read the item before trying again")
             }
             var busy: [Int] = []
             var busyError: EWSError?
             for (position, answer) in zip(pending, answers) {
-                if case .failure(let e) = answer, e.isBusy || (Op.isIdempotent && e.responseCode == .internalServerTransientError) {
+                if case .failure(let e) = answer,
+                    e.isBusy || (Op.isIdempotent && e.responseCode == .internalServerTransientError)
+                {
                     busy.append(position)
                     if (e.backOff ?? .zero) >= (busyError?.backOff ?? .zero) { busyError = e }
                 } else {
@@ -152,8 +167,9 @@ public struct EWSClient: Sendable {
     /// The error for a call that is still failing when the budget is spent.
     private func exhausted(_ last: EWSError, _ budget: RetryBudget) -> EWSError {
         guard last.isBusy else { return last }
-        return EWSError(.throttled,
-                        "the server is throttling \(account.address): still busy after \(budget.attempts) attempts and \(budget.waited) of waiting (retry budget \(budget.policy.budget)); last answer: \(last)",
-                        responseCode: last.responseCode, httpStatus: last.httpStatus, backOff: last.backOff)
+        return EWSError(
+            .throttled,
+            "the server is throttling \(account.address): still busy after \(budget.attempts) attempts and \(budget.waited) of waiting (retry budget \(budget.policy.budget)); last answer: \(last)",
+            responseCode: last.responseCode, httpStatus: last.httpStatus, backOff: last.backOff)
     }
 }

@@ -21,8 +21,10 @@ public struct EWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What the transport said, when the request got no HTTP answer.
     public let transportError: TransportError?
 
-    init(_ kind: Kind, _ message: String, responseCode: ResponseCode? = nil, httpStatus: Int? = nil,
-         backOff: Duration? = nil, schemaViolation: SchemaViolationReport? = nil, transportError: TransportError? = nil) {
+    init(
+        _ kind: Kind, _ message: String, responseCode: ResponseCode? = nil, httpStatus: Int? = nil,
+        backOff: Duration? = nil, schemaViolation: SchemaViolationReport? = nil, transportError: TransportError? = nil
+    ) {
         self.kind = kind
         self.message = message
         self.responseCode = responseCode
@@ -76,7 +78,7 @@ public struct EWSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fault, .item:
             return isBusy || responseCode == .internalServerTransientError || responseCode == .internalServerError
         case .invalidResponse:
-            return true                                // truncated or garbled in transit
+            return true  // truncated or garbled in transit
         case .authentication, .throttled, .unknownOutcome, .invalidRequest:
             return false
         }

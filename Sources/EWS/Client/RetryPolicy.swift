@@ -11,8 +11,10 @@ public struct RetryPolicy: Sendable {
     public var initialBackOff: Duration
     public var maxBackOff: Duration
 
-    public init(budget: Duration = .seconds(120), maxAttempts: Int = 6,
-                initialBackOff: Duration = .seconds(30), maxBackOff: Duration = .seconds(120)) {
+    public init(
+        budget: Duration = .seconds(120), maxAttempts: Int = 6,
+        initialBackOff: Duration = .seconds(30), maxBackOff: Duration = .seconds(120)
+    ) {
         self.budget = budget
         self.maxAttempts = maxAttempts
         self.initialBackOff = initialBackOff

@@ -43,7 +43,8 @@ enum SOAP {
         }
         guard response.status == 200 else { throw httpError(response) }
         guard let content else {
-            throw EWSError(.invalidResponse, "the answer to \(operation) is not a SOAP envelope with a body", httpStatus: 200)
+            throw EWSError(
+                .invalidResponse, "the answer to \(operation) is not a SOAP envelope with a body", httpStatus: 200)
         }
         guard content.localName == "\(operation)Response" else {
             throw EWSError(.invalidResponse, "expected \(operation)Response, got \(content.localName)", httpStatus: 200)
@@ -56,13 +57,15 @@ enum SOAP {
     /// schema-validation position from `detail/MessageXml` (PROTOCOL.md 9.1).
     static func fault(_ fault: XMLElement, status: Int) -> EWSError {
         let detail = fault.child("detail")
-        let code = detail?.childText("ResponseCode")
+        let code =
+            detail?.childText("ResponseCode")
             ?? fault.childText("faultcode").map { String($0.split(separator: ":").last ?? "") }
             ?? "Fault"
         let message = detail?.childText("Message") ?? fault.childText("faultstring") ?? ""
         let details = MessageDetails(detail?.child("MessageXml"))
-        return EWSError(.fault, message, responseCode: ResponseCode(rawValue: code), httpStatus: status,
-                        backOff: details.backOff, schemaViolation: details.schemaViolation)
+        return EWSError(
+            .fault, message, responseCode: ResponseCode(rawValue: code), httpStatus: status,
+            backOff: details.backOff, schemaViolation: details.schemaViolation)
     }
 
     static func httpError(_ response: HTTPResponse) -> EWSError {
@@ -72,12 +75,15 @@ enum SOAP {
         case 401:
             return EWSError(.authentication, "the server refused the credentials (HTTP 401)", httpStatus: status)
         case 403:
-            return EWSError(.authentication, "the account may not use EWS on this server (HTTP 403)", httpStatus: status)
+            return EWSError(
+                .authentication, "the account may not use EWS on this server (HTTP 403)", httpStatus: status)
         case 429, 503:
             return EWSError(.http, "the server is busy (HTTP \(status))", httpStatus: status, backOff: wait)
         case 300..<400:
             // Exchange redirects to /ews/genericerrorpage.htm during outages.
-            return EWSError(.http, "the server redirected the request (HTTP \(status)), usually a transient outage", httpStatus: status)
+            return EWSError(
+                .http, "the server redirected the request (HTTP \(status)), usually a transient outage",
+                httpStatus: status)
         default:
             return EWSError(.http, "the server answered HTTP \(status)", httpStatus: status, backOff: wait)
         }
@@ -131,8 +137,9 @@ struct ResponseMessage {
             error = nil
         } else {
             let details = MessageDetails(element.child("MessageXml"))
-            error = EWSError(.item, element.childText("MessageText") ?? "", responseCode: code,
-                             backOff: details.backOff, schemaViolation: details.schemaViolation)
+            error = EWSError(
+                .item, element.childText("MessageText") ?? "", responseCode: code,
+                backOff: details.backOff, schemaViolation: details.schemaViolation)
         }
     }
 

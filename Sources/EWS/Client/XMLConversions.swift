@@ -62,16 +62,19 @@ extension XMLElement {
     /// The `t:Mailbox` inside the child `name` (`Organizer`, `From`), or inside this element.
     func mailbox(_ name: String? = nil) -> Mailbox? {
         guard let box = (name.map { child($0) } ?? self)?.child("Mailbox") else { return nil }
-        return Mailbox(name: box.childText("Name"), address: box.childText("EmailAddress"), routingType: box.childText("RoutingType"))
+        return Mailbox(
+            name: box.childText("Name"), address: box.childText("EmailAddress"),
+            routingType: box.childText("RoutingType"))
     }
 
     /// The attendees listed in the child `name` (`RequiredAttendees` …).
     func attendees(_ name: String) -> [Attendee] {
         (child(name)?.children("Attendee") ?? []).compactMap { a in
             a.mailbox().map {
-                Attendee(mailbox: $0, response: a.childText("ResponseType").map(ResponseType.init(rawValue:)),
-                         lastResponseTime: a.date("LastResponseTime"),
-                         proposedStart: a.date("ProposedStart"), proposedEnd: a.date("ProposedEnd"))
+                Attendee(
+                    mailbox: $0, response: a.childText("ResponseType").map(ResponseType.init(rawValue:)),
+                    lastResponseTime: a.date("LastResponseTime"),
+                    proposedStart: a.date("ProposedStart"), proposedEnd: a.date("ProposedEnd"))
             }
         }
     }

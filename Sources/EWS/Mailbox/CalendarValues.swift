@@ -17,9 +17,11 @@ public struct CalendarEntry: Sendable, Hashable {
     public var uid: String?
     public var organizer: Mailbox?
 
-    public init(id: ItemId, subject: String? = nil, start: Date, end: Date, isAllDay: Bool = false,
-                freeBusy: FreeBusyStatus? = nil, isCancelled: Bool = false, type: CalendarItemType? = nil,
-                myResponse: ResponseType? = nil, uid: String? = nil, organizer: Mailbox? = nil) {
+    public init(
+        id: ItemId, subject: String? = nil, start: Date, end: Date, isAllDay: Bool = false,
+        freeBusy: FreeBusyStatus? = nil, isCancelled: Bool = false, type: CalendarItemType? = nil,
+        myResponse: ResponseType? = nil, uid: String? = nil, organizer: Mailbox? = nil
+    ) {
         self.id = id
         self.subject = subject
         self.start = start
@@ -51,10 +53,12 @@ public struct CalendarItem: Sendable, Equatable {
     public var optionalAttendees: [Attendee]
     public var resources: [Attendee]
 
-    public init(id: ItemId, subject: String = "", start: Date? = nil, end: Date? = nil, uid: String? = nil,
-                organizer: Mailbox? = nil, myResponse: ResponseType? = nil, isMeeting: Bool = true, isCancelled: Bool = false,
-                type: CalendarItemType? = nil, requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [],
-                resources: [Attendee] = []) {
+    public init(
+        id: ItemId, subject: String = "", start: Date? = nil, end: Date? = nil, uid: String? = nil,
+        organizer: Mailbox? = nil, myResponse: ResponseType? = nil, isMeeting: Bool = true, isCancelled: Bool = false,
+        type: CalendarItemType? = nil, requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [],
+        resources: [Attendee] = []
+    ) {
         self.id = id
         self.subject = subject
         self.start = start

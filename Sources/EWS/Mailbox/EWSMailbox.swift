@@ -13,7 +13,9 @@ public struct EWSMailboxOptions: Sendable {
     /// mailbox's own, which such servers use (the rules file's time zone).
     public var defaultTimeZone: TimeZone
 
-    public init(pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500, defaultTimeZone: TimeZone = .gmt) {
+    public init(
+        pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500, defaultTimeZone: TimeZone = .gmt
+    ) {
         self.pageSize = min(max(pageSize, 1), FindItem.maxPageSize)
         self.batchSize = max(batchSize, 1)
         self.calendarViewMaxEntries = max(calendarViewMaxEntries, 1)
@@ -34,7 +36,8 @@ public struct EWSMailboxReader: MailboxReader {
     public var address: String { client.account.address }
 
     public func findMeetingMessages(in folder: Folder, offset: Int) async throws(EWSError) -> MessagePage {
-        try await client.perform(FindItem(folder: folder, mailbox: client.folderMailbox, offset: max(offset, 0), pageSize: options.pageSize))
+        try await client.perform(
+            FindItem(folder: folder, mailbox: client.folderMailbox, offset: max(offset, 0), pageSize: options.pageSize))
     }
 
     public func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>] {
@@ -60,18 +63,23 @@ public struct EWSMailboxReader: MailboxReader {
             windows.append((cursor, next))
             cursor = next
         }
-        windows.reverse()                               // a stack, earliest window on top
+        windows.reverse()  // a stack, earliest window on top
         var entries: [CalendarEntry] = []
         var seen = Set<String>()
         while let (from, to) = windows.popLast() {
-            let page = try await client.perform(CalendarView(folder: .calendar, mailbox: client.folderMailbox, start: from, end: to,
-                                                             maxEntries: options.calendarViewMaxEntries))
+            let page = try await client.perform(
+                CalendarView(
+                    folder: .calendar, mailbox: client.folderMailbox, start: from, end: to,
+                    maxEntries: options.calendarViewMaxEntries))
             if page.isComplete {
                 for entry in page.entries where seen.insert(entry.id.id).inserted { entries.append(entry) }
                 continue
             }
             guard to.timeIntervalSince(from) > 60 else {
-                throw EWSError(.invalidResponse, "more than \(options.calendarViewMaxEntries) calendar items overlap the minute from \(EWSDateTime.format(from))")
+                throw EWSError(
+                    .invalidResponse,
+                    "more than \(options.calendarViewMaxEntries) calendar items overlap the minute from \(EWSDateTime.format(from))"
+                )
             }
             let middle = from + to.timeIntervalSince(from) / 2
             windows.append((middle, to))
@@ -97,7 +105,9 @@ public struct EWSMailboxWriter: MailboxWriter {
                 throw EWSError(.invalidRequest, "a proposed new time needs a start before its end")
             }
             guard client.version.isAtLeast(.exchange2013SP1) else {
-                throw EWSError(.invalidRequest, "proposing a new time needs Exchange2013_SP1 or later, not \(client.version.rawValue)")
+                throw EWSError(
+                    .invalidRequest,
+                    "proposing a new time needs Exchange2013_SP1 or later, not \(client.version.rawValue)")
             }
         }
         return try await send(RespondToMeeting(request: request, reply: reply, mailbox: client.folderMailbox))
@@ -107,11 +117,14 @@ public struct EWSMailboxWriter: MailboxWriter {
         try await send(RemoveItem(cancellation: cancellation))
     }
 
-    private func send<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> SendOutcome where Op.Element == [ItemId] {
+    private func send<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> SendOutcome
+    where Op.Element == [ItemId] {
         do throws(EWSError) {
             // performEach answers each item, so there is exactly one result.
             return try await client.performEach(operation).first.map(SendOutcome.answered)
-                ?? .unknown(EWSError(.unknownOutcome, "CreateItem left its item unanswered; re-read the item before trying again"))
+                ?? .unknown(
+                    EWSError(
+                        .unknownOutcome, "CreateItem left its item unanswered; re-read the item before trying again"))
         } catch {
             guard error.kind == .unknownOutcome else { throw error }
             return .unknown(error)
@@ -120,13 +133,16 @@ public struct EWSMailboxWriter: MailboxWriter {
 
     /// A delegate may not delete to Deleted Items (ErrorCannotDeleteObject):
     /// it moves the items there instead (PROTOCOL.md 2.2, 7).
-    public func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?) async throws(EWSError) -> [ItemResult<ItemId>] {
+    public func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?)
+        async throws(EWSError) -> [ItemResult<ItemId>]
+    {
         if type == .moveToDeletedItems, client.account.access == .delegate {
             return zip(ids, try await move(ids, to: .deletedItems)).map { id, result in result.map { _ in id } }
         }
         let suppress = client.version.isAtLeast(ExchangeVersion(rawValue: "Exchange2013"))
         return try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
-            try await client.performEach(DeleteItem(ids: batch, deleteType: type, cancellations: cancellations, suppressReadReceipts: suppress))
+            try await client.performEach(
+                DeleteItem(ids: batch, deleteType: type, cancellations: cancellations, suppressReadReceipts: suppress))
         }
     }
 
@@ -139,8 +155,10 @@ public struct EWSMailboxWriter: MailboxWriter {
 
 extension EWSClient {
     /// Runs `body` on consecutive batches of `ids` and joins the results.
-    func inBatches<T>(_ ids: [ItemId], of size: Int,
-                      _ body: ([ItemId]) async throws(EWSError) -> [ItemResult<T>]) async throws(EWSError) -> [ItemResult<T>] {
+    func inBatches<T>(
+        _ ids: [ItemId], of size: Int,
+        _ body: ([ItemId]) async throws(EWSError) -> [ItemResult<T>]
+    ) async throws(EWSError) -> [ItemResult<T>] {
         var results: [ItemResult<T>] = []
         results.reserveCapacity(ids.count)
         for start in stride(from: 0, to: ids.count, by: size) {

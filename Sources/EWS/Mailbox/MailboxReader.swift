@@ -45,9 +45,12 @@ extension MailboxReader {
     /// its AssociatedCalendarItemId, else by UID among the calendar items at
     /// the meeting's time (PRODUCT.md 2, step 3). `.success(nil)` when the
     /// meeting is gone (the response is orphaned).
-    public func organizerCalendarItem(for response: MeetingMessage) async throws(EWSError) -> ItemResult<CalendarItem?> {
+    public func organizerCalendarItem(for response: MeetingMessage) async throws(EWSError) -> ItemResult<CalendarItem?>
+    {
         if let id = response.associatedCalendarItemId, let result = try await calendarItems([id]).first {
-            guard case .failure(let error) = result, error.responseCode == .itemNotFound else { return result.map { $0 } }
+            guard case .failure(let error) = result, error.responseCode == .itemNotFound else {
+                return result.map { $0 }
+            }
         }
         guard let uid = response.uid, let start = response.start else { return .success(nil) }
         let end = max(response.end ?? start, start + 60)

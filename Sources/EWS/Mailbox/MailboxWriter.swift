@@ -11,7 +11,8 @@ public protocol MailboxWriter: Sendable {
 
     /// Deletes items; `cancellations` is required for calendar items. One
     /// result per id, carrying the id.
-    func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?) async throws(EWSError) -> [ItemResult<ItemId>]
+    func delete(_ ids: [ItemId], _ type: DeleteType, cancellations: SendMeetingCancellations?) async throws(EWSError)
+        -> [ItemResult<ItemId>]
 
     /// Moves items to `folder`. One result per id, carrying the new id when
     /// the server gives it.

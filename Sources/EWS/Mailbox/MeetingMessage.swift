@@ -100,17 +100,19 @@ public struct MeetingMessage: Sendable, Equatable {
     public var associatedCalendarItemId: ItemId?
     public var conflictingMeetingCount: Int?
 
-    public init(id: ItemId, itemClass: String, subject: String = "", body: String = "", sensitivity: Sensitivity? = nil,
-                received: Date? = nil, from: Mailbox? = nil, organizer: Mailbox? = nil,
-                requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [], resources: [Attendee] = [],
-                start: Date? = nil, end: Date? = nil, isAllDay: Bool = false, startTimeZoneId: String? = nil,
-                location: String? = nil, isRecurring: Bool = false, recurrence: RecurringSeries? = nil,
-                calendarItemType: CalendarItemType? = nil,
-                uid: String? = nil, recurrenceId: Date? = nil, sequenceNumber: Int? = nil,
-                requestType: MeetingRequestType? = nil, intendedFreeBusy: FreeBusyStatus? = nil,
-                isOutOfDate: Bool = false, isCancelled: Bool = false, responseType: ResponseType? = nil,
-                proposedStart: Date? = nil, proposedEnd: Date? = nil, associatedCalendarItemId: ItemId? = nil,
-                conflictingMeetingCount: Int? = nil) {
+    public init(
+        id: ItemId, itemClass: String, subject: String = "", body: String = "", sensitivity: Sensitivity? = nil,
+        received: Date? = nil, from: Mailbox? = nil, organizer: Mailbox? = nil,
+        requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [], resources: [Attendee] = [],
+        start: Date? = nil, end: Date? = nil, isAllDay: Bool = false, startTimeZoneId: String? = nil,
+        location: String? = nil, isRecurring: Bool = false, recurrence: RecurringSeries? = nil,
+        calendarItemType: CalendarItemType? = nil,
+        uid: String? = nil, recurrenceId: Date? = nil, sequenceNumber: Int? = nil,
+        requestType: MeetingRequestType? = nil, intendedFreeBusy: FreeBusyStatus? = nil,
+        isOutOfDate: Bool = false, isCancelled: Bool = false, responseType: ResponseType? = nil,
+        proposedStart: Date? = nil, proposedEnd: Date? = nil, associatedCalendarItemId: ItemId? = nil,
+        conflictingMeetingCount: Int? = nil
+    ) {
         self.id = id
         self.itemClass = itemClass
         self.subject = subject

@@ -15,8 +15,10 @@ public struct MeetingReply: Sendable, Hashable {
     public var proposedStart: Date?
     public var proposedEnd: Date?
 
-    public init(_ answer: Answer, comment: String? = nil, sendReply: Bool = true,
-                proposedStart: Date? = nil, proposedEnd: Date? = nil) {
+    public init(
+        _ answer: Answer, comment: String? = nil, sendReply: Bool = true,
+        proposedStart: Date? = nil, proposedEnd: Date? = nil
+    ) {
         self.answer = answer
         self.comment = comment
         self.sendReply = sendReply

@@ -25,11 +25,18 @@ struct CalendarView: EWSOperation {
 
     func writeBody(to w: XMLWriter) {
         w.element("m:FindItem", ["Traversal": "Shallow"]) {
-            w.itemShape(["item:Subject", "calendar:Start", "calendar:End", "calendar:IsAllDayEvent", "calendar:LegacyFreeBusyStatus",
-                         "calendar:IsCancelled", "calendar:CalendarItemType", "calendar:MyResponseType", "calendar:Organizer",
-                         "calendar:UID"])
-            w.element("m:CalendarView", ["MaxEntriesReturned": "\(maxEntries)",
-                                         "StartDate": EWSDateTime.format(start), "EndDate": EWSDateTime.format(end)])
+            w.itemShape([
+                "item:Subject", "calendar:Start", "calendar:End", "calendar:IsAllDayEvent",
+                "calendar:LegacyFreeBusyStatus",
+                "calendar:IsCancelled", "calendar:CalendarItemType", "calendar:MyResponseType", "calendar:Organizer",
+                "calendar:UID",
+            ])
+            w.element(
+                "m:CalendarView",
+                [
+                    "MaxEntriesReturned": "\(maxEntries)",
+                    "StartDate": EWSDateTime.format(start), "EndDate": EWSDateTime.format(end),
+                ])
             w.element("m:ParentFolderIds") { w.folder(folder, mailbox: mailbox) }
         }
     }
@@ -44,15 +51,18 @@ struct CalendarView: EWSOperation {
             guard let start = item.date("Start"), let end = item.date("End") else {
                 throw EWSError(.invalidResponse, "calendar item \(id) has no valid Start and End")
             }
-            entries.append(CalendarEntry(
-                id: id, subject: item.string("Subject"), start: start, end: end, isAllDay: item.bool("IsAllDayEvent") ?? false,
-                freeBusy: item.string("LegacyFreeBusyStatus").map(FreeBusyStatus.init(rawValue:)),
-                isCancelled: item.bool("IsCancelled") ?? false,
-                type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
-                myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
-                uid: item.string("UID"), organizer: item.mailbox("Organizer")))
+            entries.append(
+                CalendarEntry(
+                    id: id, subject: item.string("Subject"), start: start, end: end,
+                    isAllDay: item.bool("IsAllDayEvent") ?? false,
+                    freeBusy: item.string("LegacyFreeBusyStatus").map(FreeBusyStatus.init(rawValue:)),
+                    isCancelled: item.bool("IsCancelled") ?? false,
+                    type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
+                    myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
+                    uid: item.string("UID"), organizer: item.mailbox("Organizer")))
         }
         let isLast = root.attribute("IncludesLastItemInRange")?.trimmed.lowercased()
-        return Page(entries: entries, isComplete: isLast.map { $0 == "true" || $0 == "1" } ?? (entries.count < maxEntries))
+        return Page(
+            entries: entries, isComplete: isLast.map { $0 == "true" || $0 == "1" } ?? (entries.count < maxEntries))
     }
 }

@@ -11,7 +11,9 @@ struct FindItem: EWSOperation {
     static let maxPageSize = 250
     /// Request, responses (Pos, Neg, Tent and the `Ten` spelling one page
     /// uses) and cancellation, by prefix (PROTOCOL.md 3.1).
-    static let meetingClassPrefixes = [ItemClass.meetingRequest, ItemClass.meetingResponsePrefix, ItemClass.meetingCancellation]
+    static let meetingClassPrefixes = [
+        ItemClass.meetingRequest, ItemClass.meetingResponsePrefix, ItemClass.meetingCancellation,
+    ]
 
     var folder: Folder
     var mailbox: String?
@@ -22,7 +24,9 @@ struct FindItem: EWSOperation {
     func writeBody(to w: XMLWriter) {
         w.element("m:FindItem", ["Traversal": "Shallow"]) {
             w.itemShape(["item:ItemClass", "item:DateTimeReceived"])
-            w.element("m:IndexedPageItemView", ["MaxEntriesReturned": "\(pageSize)", "Offset": "\(offset)", "BasePoint": "Beginning"])
+            w.element(
+                "m:IndexedPageItemView",
+                ["MaxEntriesReturned": "\(pageSize)", "Offset": "\(offset)", "BasePoint": "Beginning"])
             w.element("m:Restriction") {
                 // Or needs two or more children.
                 if classPrefixes.count == 1 {
@@ -32,7 +36,9 @@ struct FindItem: EWSOperation {
                 }
             }
             w.element("m:SortOrder") {
-                w.element("t:FieldOrder", ["Order": "Ascending"]) { w.element("t:FieldURI", ["FieldURI": "item:DateTimeReceived"]) }
+                w.element("t:FieldOrder", ["Order": "Ascending"]) {
+                    w.element("t:FieldURI", ["FieldURI": "item:DateTimeReceived"])
+                }
             }
             w.element("m:ParentFolderIds") { w.folder(folder, mailbox: mailbox) }
         }
@@ -51,8 +57,10 @@ struct FindItem: EWSOperation {
         }
         var messages: [MessageSummary] = []
         for item in root.child("Items")?.children ?? [] {
-            messages.append(MessageSummary(id: try item.requiredItemId(), itemClass: item.childText("ItemClass") ?? "",
-                                           received: item.date("DateTimeReceived")))
+            messages.append(
+                MessageSummary(
+                    id: try item.requiredItemId(), itemClass: item.childText("ItemClass") ?? "",
+                    received: item.date("DateTimeReceived")))
         }
         let total = root.attribute("TotalItemsInView").flatMap { Int($0.trimmed) }
         let isLast = root.attribute("IncludesLastItemInRange")?.trimmed.lowercased()

@@ -92,15 +92,19 @@ extension MeetingMessage {
         self.init(
             id: id, itemClass: item.childText("ItemClass") ?? "",
             subject: item.childText("Subject") ?? "", body: item.childText("Body") ?? "",
-            sensitivity: item.string("Sensitivity").map(Sensitivity.init(rawValue:)), received: item.date("DateTimeReceived"),
+            sensitivity: item.string("Sensitivity").map(Sensitivity.init(rawValue:)),
+            received: item.date("DateTimeReceived"),
             from: item.mailbox("From"), organizer: item.mailbox("Organizer"),
-            requiredAttendees: item.attendees("RequiredAttendees"), optionalAttendees: item.attendees("OptionalAttendees"),
+            requiredAttendees: item.attendees("RequiredAttendees"),
+            optionalAttendees: item.attendees("OptionalAttendees"),
             resources: item.attendees("Resources"), start: item.date("Start"), end: item.date("End"),
             isAllDay: item.bool("IsAllDayEvent") ?? false,
             startTimeZoneId: item.child("StartTimeZone")?.attribute("Id")?.trimmed,
-            location: item.string("Location"), isRecurring: item.bool("IsRecurring") == true || series != nil, recurrence: series,
+            location: item.string("Location"), isRecurring: item.bool("IsRecurring") == true || series != nil,
+            recurrence: series,
             calendarItemType: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
-            uid: item.string("UID"), recurrenceId: item.date("RecurrenceId"), sequenceNumber: item.int("AppointmentSequenceNumber"),
+            uid: item.string("UID"), recurrenceId: item.date("RecurrenceId"),
+            sequenceNumber: item.int("AppointmentSequenceNumber"),
             requestType: item.string("MeetingRequestType").map(MeetingRequestType.init(rawValue:)),
             intendedFreeBusy: item.string("IntendedFreeBusyStatus").map(FreeBusyStatus.init(rawValue:)),
             isOutOfDate: item.bool("IsOutOfDate") ?? false, isCancelled: item.bool("IsCancelled") ?? false,
@@ -115,12 +119,14 @@ extension CalendarItem {
     /// Reads a `t:CalendarItem`.
     init(xml item: XMLElement) throws(EWSError) {
         self.init(
-            id: try item.requiredItemId(), subject: item.childText("Subject") ?? "", start: item.date("Start"), end: item.date("End"),
+            id: try item.requiredItemId(), subject: item.childText("Subject") ?? "", start: item.date("Start"),
+            end: item.date("End"),
             uid: item.string("UID"), organizer: item.mailbox("Organizer"),
             myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
             isMeeting: item.bool("IsMeeting") ?? true, isCancelled: item.bool("IsCancelled") ?? false,
             type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
-            requiredAttendees: item.attendees("RequiredAttendees"), optionalAttendees: item.attendees("OptionalAttendees"),
+            requiredAttendees: item.attendees("RequiredAttendees"),
+            optionalAttendees: item.attendees("OptionalAttendees"),
             resources: item.attendees("Resources"))
     }
 }

@@ -1,7 +1,12 @@
 /// A day of the week, spelled as EWS spells it (`t:DayOfWeekType`, the seven real days).
 public enum Weekday: String, CaseIterable, Codable, Sendable, Comparable {
-    case sunday = "Sunday", monday = "Monday", tuesday = "Tuesday", wednesday = "Wednesday"
-    case thursday = "Thursday", friday = "Friday", saturday = "Saturday"
+    case sunday = "Sunday"
+    case monday = "Monday"
+    case tuesday = "Tuesday"
+    case wednesday = "Wednesday"
+    case thursday = "Thursday"
+    case friday = "Friday"
+    case saturday = "Saturday"
 
     /// 0 for Sunday through 6 for Saturday.
     var number: Int {
@@ -63,9 +68,16 @@ public struct Weekdays: OptionSet, Hashable, Sendable, Codable {
 /// to Friday) and `WeekendDay` (Saturday or Sunday). "Second Weekday" is the
 /// second working day of the month; "Last Day" is the month's last day.
 public enum RelativeDay: String, CaseIterable, Codable, Sendable {
-    case sunday = "Sunday", monday = "Monday", tuesday = "Tuesday", wednesday = "Wednesday"
-    case thursday = "Thursday", friday = "Friday", saturday = "Saturday"
-    case day = "Day", weekday = "Weekday", weekendDay = "WeekendDay"
+    case sunday = "Sunday"
+    case monday = "Monday"
+    case tuesday = "Tuesday"
+    case wednesday = "Wednesday"
+    case thursday = "Thursday"
+    case friday = "Friday"
+    case saturday = "Saturday"
+    case day = "Day"
+    case weekday = "Weekday"
+    case weekendDay = "WeekendDay"
 
     /// The weekdays that count.
     public var days: Weekdays {
@@ -80,7 +92,11 @@ public enum RelativeDay: String, CaseIterable, Codable, Sendable {
 
 /// Which of the matching days in a month (`t:DayOfWeekIndexType`).
 public enum DayOfWeekIndex: String, CaseIterable, Codable, Sendable {
-    case first = "First", second = "Second", third = "Third", fourth = "Fourth", last = "Last"
+    case first = "First"
+    case second = "Second"
+    case third = "Third"
+    case fourth = "Fourth"
+    case last = "Last"
 
     /// 1 to 4; nil for `last`.
     var ordinal: Int? {
@@ -96,9 +112,18 @@ public enum DayOfWeekIndex: String, CaseIterable, Codable, Sendable {
 
 /// A month by its EWS name (`t:MonthNamesType`).
 public enum Month: String, CaseIterable, Codable, Sendable {
-    case january = "January", february = "February", march = "March", april = "April"
-    case may = "May", june = "June", july = "July", august = "August"
-    case september = "September", october = "October", november = "November", december = "December"
+    case january = "January"
+    case february = "February"
+    case march = "March"
+    case april = "April"
+    case may = "May"
+    case june = "June"
+    case july = "July"
+    case august = "August"
+    case september = "September"
+    case october = "October"
+    case november = "November"
+    case december = "December"
 
     /// 1 for January through 12 for December.
     public var number: Int { (Self.allCases.firstIndex(of: self) ?? 0) + 1 }

@@ -18,7 +18,8 @@ public enum EWSTimeZone {
         let id = isLegacy ? element.attribute("TimeZoneName") : element.attribute("Id")
         if let id, let zone = WindowsTimeZones.timeZone(forWindowsId: id) { return zone }
         let rule = try isLegacy ? ZoneRule(legacy: reader) : ZoneRule(definition: reader, near: date)
-        return rule?.timeZone(year: Civil.date(dayNumber: WallClock.dayNumber(localSeconds: date.timeIntervalSince1970)).year)
+        return rule?.timeZone(
+            year: Civil.date(dayNumber: WallClock.dayNumber(localSeconds: date.timeIntervalSince1970)).year)
     }
 }
 
@@ -53,8 +54,10 @@ struct ZoneRule: Equatable {
         guard let daylight, daylight.offset != standardOffset else { return TimeZone(secondsFromGMT: standardOffset) }
         let start = daylight.start.instant(year: year, clockOffset: standardOffset)
         let end = daylight.end.instant(year: year, clockOffset: daylight.offset)
-        let expected = [(start.addingTimeInterval(-1), standardOffset), (start, daylight.offset),
-                        (end.addingTimeInterval(-1), daylight.offset), (end, standardOffset)]
+        let expected = [
+            (start.addingTimeInterval(-1), standardOffset), (start, daylight.offset),
+            (end.addingTimeInterval(-1), daylight.offset), (end, standardOffset),
+        ]
         return WindowsTimeZones.all.lazy
             .compactMap { WindowsTimeZones.timeZone(forWindowsId: $0.windowsId) }
             .first { zone in expected.allSatisfy { zone.secondsFromGMT(for: $0.0) == $0.1 } }
@@ -90,27 +93,41 @@ extension ZoneRule {
             self.init(standardOffset: period.offset, daylight: nil)
             return
         }
-        let group = zone.element.child("TransitionsGroups")?.children("TransitionsGroup").first { $0.attribute("Id") == name }
+        let group = zone.element.child("TransitionsGroups")?.children("TransitionsGroup").first {
+            $0.attribute("Id") == name
+        }
         guard let group else { return nil }
         var changes: [(change: Change, to: (offset: Int, isDaylight: Bool))] = []
         for t in group.children {
-            let reader = RecurrenceFieldReader(t, path: "\(zone.path)/TransitionsGroups/TransitionsGroup/\(t.localName)")
-            guard t.localName == "RecurringDayTransition", let to = offsets[try reader.text("To").text] else { return nil }
+            let reader = RecurrenceFieldReader(
+                t, path: "\(zone.path)/TransitionsGroups/TransitionsGroup/\(t.localName)")
+            guard t.localName == "RecurringDayTransition", let to = offsets[try reader.text("To").text] else {
+                return nil
+            }
             let time = try reader.text("TimeOffset")
-            guard let seconds = XSDValues.duration(time.text) else { throw time.at.invalid(time.text, "a duration such as PT2H") }
+            guard let seconds = XSDValues.duration(time.text) else {
+                throw time.at.invalid(time.text, "a duration such as PT2H")
+            }
             let occurrence = try reader.int("Occurrence", in: -1...5)
-            changes.append((Change(month: try reader.int("Month", in: 1...12), weekday: try reader.value("DayOfWeek", as: Weekday.self),
-                                   occurrence: occurrence == -1 ? 5 : occurrence, time: Int(seconds)), to))
+            changes.append(
+                (
+                    Change(
+                        month: try reader.int("Month", in: 1...12),
+                        weekday: try reader.value("DayOfWeek", as: Weekday.self),
+                        occurrence: occurrence == -1 ? 5 : occurrence, time: Int(seconds)), to
+                ))
         }
         switch changes.count {
         case 1:
             self.init(standardOffset: changes[0].to.offset, daylight: nil)
         case 2:
             // The daylight period is the one so named, else the one further east.
-            let intoDaylight = changes[0].to.isDaylight || (!changes[1].to.isDaylight && changes[0].to.offset > changes[1].to.offset)
+            let intoDaylight =
+                changes[0].to.isDaylight || (!changes[1].to.isDaylight && changes[0].to.offset > changes[1].to.offset)
             let (toDaylight, toStandard) = intoDaylight ? (changes[0], changes[1]) : (changes[1], changes[0])
-            self.init(standardOffset: toStandard.to.offset,
-                      daylight: Daylight(offset: toDaylight.to.offset, start: toDaylight.change, end: toStandard.change))
+            self.init(
+                standardOffset: toStandard.to.offset,
+                daylight: Daylight(offset: toDaylight.to.offset, start: toDaylight.change, end: toStandard.change))
         default:
             return nil
         }
@@ -129,19 +146,28 @@ extension ZoneRule {
         func change(_ name: String) throws(RecurrenceError) -> (offset: Int, change: Change)? {
             let c = try zone.child(name)
             let (offsetText, offsetAt) = try c.text("Offset")
-            guard let offset = XSDValues.duration(offsetText) else { throw offsetAt.invalid(offsetText, "a duration such as -PT1H") }
+            guard let offset = XSDValues.duration(offsetText) else {
+                throw offsetAt.invalid(offsetText, "a duration such as -PT1H")
+            }
             guard c.element.child("RelativeYearlyRecurrence") != nil else { return nil }
             let pattern = try c.child("RelativeYearlyRecurrence")
             let (timeText, timeAt) = try c.text("Time")
             guard let time = XSDValues.time(timeText) else { throw timeAt.invalid(timeText, "a time such as 02:00:00") }
             let index = try pattern.value("DayOfWeekIndex", as: DayOfWeekIndex.self)
             let (dayText, dayAt) = try pattern.text("DaysOfWeek")
-            guard let weekday = Weekday(rawValue: dayText) else { throw dayAt.invalid(dayText, "a day of the week (Sunday ... Saturday)") }
-            return (-Int(base + offset), Change(month: try pattern.value("Month", as: Month.self).number, weekday: weekday,
-                                                occurrence: index.ordinal ?? 5, time: time))
+            guard let weekday = Weekday(rawValue: dayText) else {
+                throw dayAt.invalid(dayText, "a day of the week (Sunday ... Saturday)")
+            }
+            return (
+                -Int(base + offset),
+                Change(
+                    month: try pattern.value("Month", as: Month.self).number, weekday: weekday,
+                    occurrence: index.ordinal ?? 5, time: time)
+            )
         }
         guard let standard = try change("Standard"), let daylight = try change("Daylight") else { return nil }
-        self.init(standardOffset: standard.offset,
-                  daylight: Daylight(offset: daylight.offset, start: daylight.change, end: standard.change))
+        self.init(
+            standardOffset: standard.offset,
+            daylight: Daylight(offset: daylight.offset, start: daylight.change, end: standard.change))
     }
 }

@@ -10,7 +10,8 @@ public struct LocalDate: Hashable, Comparable, Sendable, CustomStringConvertible
     /// Nil unless the date exists in the Gregorian calendar between years 1 and 9999.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Civil.daysInMonth(year: year, month: month)).contains(day) else { return nil }
+            (1...Civil.daysInMonth(year: year, month: month)).contains(day)
+        else { return nil }
         self.init(unchecked: year, month, day)
     }
 
@@ -49,7 +50,8 @@ extension LocalDate: Codable {
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = LocalDate(xsDate: text) else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
+            throw DecodingError.dataCorrupted(
+                .init(codingPath: decoder.codingPath, debugDescription: "not a date: \(text)"))
         }
         self = date
     }

@@ -21,7 +21,8 @@ struct PatternGrid {
             let (year, month) = Civil.yearAndMonth(monthNumber: monthNumber)
             switch self {
             case .absolute(let day):
-                return Civil.dayNumber(year: year, month: month, day: min(day, Civil.daysInMonth(year: year, month: month)))
+                return Civil.dayNumber(
+                    year: year, month: month, day: min(day, Civil.daysInMonth(year: year, month: month)))
             case .relative(let days, let index):
                 return Civil.relativeDay(year: year, month: month, days: days, index: index)
             }
@@ -62,11 +63,13 @@ struct PatternGrid {
             periods = .months(firstMonth: startMonth, step: interval, day: .relative(day.days, index))
             perPeriod = 1
         case .absoluteYearly(let day, let month):
-            periods = .months(firstMonth: Civil.monthNumber(year: start.year, month: month.number), step: 12, day: .absolute(day))
+            periods = .months(
+                firstMonth: Civil.monthNumber(year: start.year, month: month.number), step: 12, day: .absolute(day))
             perPeriod = 1
         case .relativeYearly(let day, let index, let month):
-            periods = .months(firstMonth: Civil.monthNumber(year: start.year, month: month.number), step: 12,
-                              day: .relative(day.days, index))
+            periods = .months(
+                firstMonth: Civil.monthNumber(year: start.year, month: month.number), step: 12,
+                day: .relative(day.days, index))
             perPeriod = 1
         }
         guard perPeriod > 0 else { return nil }
@@ -75,7 +78,8 @@ struct PatternGrid {
         case .endDate(_, let end): (lastDay, maxIndex) = (end.dayNumber, nil)
         case .numbered(_, let count): (lastDay, maxIndex) = (nil, count)
         }
-        let first = Self.days(in: 0, periods), startDay = self.start
+        let first = Self.days(in: 0, periods)
+        let startDay = self.start
         skippedInFirst = first.count { $0 < startDay }
         countInFirst = first.count - skippedInFirst
     }
@@ -121,7 +125,8 @@ struct PatternGrid {
     func day(ofIndex index: Int) -> Int? {
         // EWS counts occurrences in an xs:int; beyond that the arithmetic could overflow.
         guard (1...Int(Int32.max)).contains(index) else { return nil }
-        let (p, position) = index <= countInFirst
+        let (p, position) =
+            index <= countInFirst
             ? (0, skippedInFirst + index - 1)
             : (1 + (index - countInFirst - 1) / perPeriod, (index - countInFirst - 1) % perPeriod)
         let days = days(in: p)
@@ -175,7 +180,8 @@ struct PatternGrid {
         mutating func next() -> (index: Int, day: Int)? {
             while true {
                 while position < days.count {
-                    let day = days[position], index = grid.index(period: period, position: position)
+                    let day = days[position]
+                    let index = grid.index(period: period, position: position)
                     position += 1
                     guard day >= from else { continue }
                     return grid.isInRange(index: index, day: day) ? (index, day) : nil

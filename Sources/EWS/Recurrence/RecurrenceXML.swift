@@ -40,7 +40,9 @@ extension RecurrencePattern {
     ]
     /// Task patterns (`TaskRecurrencePatternTypes`): valid EWS, but they
     /// regenerate from completion dates and have no fixed occurrences.
-    static let regenerationNames: Set = ["DailyRegeneration", "WeeklyRegeneration", "MonthlyRegeneration", "YearlyRegeneration"]
+    static let regenerationNames: Set = [
+        "DailyRegeneration", "WeeklyRegeneration", "MonthlyRegeneration", "YearlyRegeneration",
+    ]
 
     init(in recurrence: RecurrenceFieldReader) throws(RecurrenceError) {
         let p = try recurrence.onlyChild(among: Self.elementNames, unsupported: Self.regenerationNames, kind: "pattern")
@@ -61,11 +63,13 @@ extension RecurrencePattern {
             let first = p.element.child("FirstDayOfWeek") == nil ? nil : try p.value("FirstDayOfWeek", as: Weekday.self)
             self = .weekly(interval: interval, days: days, firstDayOfWeek: first)
         case "AbsoluteMonthlyRecurrence":
-            self = .absoluteMonthly(interval: try p.int("Interval", in: 1...99), dayOfMonth: try p.int("DayOfMonth", in: 1...31))
+            self = .absoluteMonthly(
+                interval: try p.int("Interval", in: 1...99), dayOfMonth: try p.int("DayOfMonth", in: 1...31))
         case "RelativeMonthlyRecurrence":
-            self = .relativeMonthly(interval: try p.int("Interval", in: 1...99),
-                                    day: try p.value("DaysOfWeek", as: RelativeDay.self),
-                                    index: try p.value("DayOfWeekIndex", as: DayOfWeekIndex.self))
+            self = .relativeMonthly(
+                interval: try p.int("Interval", in: 1...99),
+                day: try p.value("DaysOfWeek", as: RelativeDay.self),
+                index: try p.value("DayOfWeekIndex", as: DayOfWeekIndex.self))
         case "AbsoluteYearlyRecurrence":
             let month = try p.value("Month", as: Month.self)
             let day = try p.int("DayOfMonth", in: 1...31)
@@ -74,9 +78,10 @@ extension RecurrencePattern {
             }
             self = .absoluteYearly(dayOfMonth: day, month: month)
         default:
-            self = .relativeYearly(day: try p.value("DaysOfWeek", as: RelativeDay.self),
-                                   index: try p.value("DayOfWeekIndex", as: DayOfWeekIndex.self),
-                                   month: try p.value("Month", as: Month.self))
+            self = .relativeYearly(
+                day: try p.value("DaysOfWeek", as: RelativeDay.self),
+                index: try p.value("DayOfWeekIndex", as: DayOfWeekIndex.self),
+                month: try p.value("Month", as: Month.self))
         }
     }
 
@@ -119,7 +124,9 @@ extension RecurrenceRange {
             self = .noEnd(start: start)
         case "EndDateRecurrence":
             let end = try r.date("EndDate")
-            guard end >= start else { throw try r.child("EndDate").invalid(end.description, "on or after StartDate \(start)") }
+            guard end >= start else {
+                throw try r.child("EndDate").invalid(end.description, "on or after StartDate \(start)")
+            }
             self = .endDate(start: start, end: end)
         default:
             self = .numbered(start: start, count: try r.int("NumberOfOccurrences", in: 1...Int(Int32.max)))
@@ -148,20 +155,24 @@ extension RecurrenceFieldReader {
     /// The one child whose name is in `names`; an error when there is none,
     /// more than one, or one of the `unsupported` names.
     fileprivate func onlyChild(among names: Set<String>, unsupported: Set<String>, kind: String)
-    throws(RecurrenceError) -> RecurrenceFieldReader {
+        throws(RecurrenceError) -> RecurrenceFieldReader
+    {
         let children = element.children
         if let bad = children.first(where: { unsupported.contains($0.localName) }) {
-            throw RecurrenceError(.unsupported, "\(path): \(bad.localName) is a task pattern; a calendar series cannot use it",
-                                  line: bad.line)
+            throw RecurrenceError(
+                .unsupported, "\(path): \(bad.localName) is a task pattern; a calendar series cannot use it",
+                line: bad.line)
         }
         let found = children.filter { names.contains($0.localName) }
         guard let only = found.first else {
-            throw RecurrenceError(.missing, "\(path): missing the \(kind) (one of \(names.sorted().joined(separator: ", ")))",
-                                  line: element.line)
+            throw RecurrenceError(
+                .missing, "\(path): missing the \(kind) (one of \(names.sorted().joined(separator: ", ")))",
+                line: element.line)
         }
         guard found.count == 1 else {
-            throw RecurrenceError(.invalid, "\(path): more than one \(kind): " + found.map(\.localName).joined(separator: ", "),
-                                  line: found[1].line)
+            throw RecurrenceError(
+                .invalid, "\(path): more than one \(kind): " + found.map(\.localName).joined(separator: ", "),
+                line: found[1].line)
         }
         return RecurrenceFieldReader(only, path: "\(path)/\(only.localName)")
     }

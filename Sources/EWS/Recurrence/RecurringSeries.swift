@@ -23,8 +23,10 @@ public struct RecurringSeries: Equatable, Sendable, Codable {
     /// Occurrences moved or changed (`t:ModifiedOccurrences`).
     public var modifiedOccurrences: [ModifiedOccurrence]
 
-    public init(recurrence: Recurrence, start: Date, end: Date, timeZone: TimeZone,
-                deletedOccurrences: [Date] = [], modifiedOccurrences: [ModifiedOccurrence] = []) {
+    public init(
+        recurrence: Recurrence, start: Date, end: Date, timeZone: TimeZone,
+        deletedOccurrences: [Date] = [], modifiedOccurrences: [ModifiedOccurrence] = []
+    ) {
         self.recurrence = recurrence
         self.start = start
         self.end = end
@@ -63,7 +65,9 @@ public struct RecurringSeries: Equatable, Sendable, Codable {
     /// Occurrence `index` (1-based, as EWS's `OccurrenceItemId` InstanceIndex);
     /// nil when the range has no such occurrence or it was deleted.
     public func occurrence(index: Int) -> Occurrence? {
-        guard let x = Expansion(self), let day = x.grid.day(ofIndex: index), !x.deleted.contains(day) else { return nil }
+        guard let x = Expansion(self), let day = x.grid.day(ofIndex: index), !x.deleted.contains(day) else {
+            return nil
+        }
         return x.occurrence(index: index, day: day)
     }
 
@@ -71,7 +75,9 @@ public struct RecurringSeries: Equatable, Sendable, Codable {
     /// same local date as `originalStart`; nil when there is none or it was deleted.
     public func occurrence(originalStart: Date) -> Occurrence? {
         let day = WallClock(zone: timeZone).dayNumber(originalStart)
-        guard let x = Expansion(self), let index = x.grid.index(ofDay: day), !x.deleted.contains(day) else { return nil }
+        guard let x = Expansion(self), let index = x.grid.index(ofDay: day), !x.deleted.contains(day) else {
+            return nil
+        }
         return x.occurrence(index: index, day: day)
     }
 
@@ -155,14 +161,17 @@ private struct Expansion {
         timeOfDay = local - (local / 86_400).rounded(.down) * 86_400
         wallDuration = max(0, clock.localSeconds(series.end) - local)
         deleted = Set(series.deletedOccurrences.map(clock.dayNumber))
-        modified = Dictionary(series.modifiedOccurrences.map { (clock.dayNumber($0.originalStart), $0) }) { _, later in later }
+        modified = Dictionary(series.modifiedOccurrences.map { (clock.dayNumber($0.originalStart), $0) }) { _, later in
+            later
+        }
     }
 
     func patternOccurrence(index: Int, day: Int) -> Occurrence {
         let local = Double(day) * 86_400 + timeOfDay
         let start = clock.instant(localSeconds: local)
-        return Occurrence(index: index, originalStart: start, start: start,
-                          end: clock.instant(localSeconds: local + wallDuration), isModified: false)
+        return Occurrence(
+            index: index, originalStart: start, start: start,
+            end: clock.instant(localSeconds: local + wallDuration), isModified: false)
     }
 
     func occurrence(index: Int, day: Int) -> Occurrence {

@@ -17,10 +17,11 @@ extension RecurringSeries {
         for name in ["StartTimeZone", "MeetingTimeZone"] where zone == nil {
             if let element = item.child(name) { zone = try EWSTimeZone.timeZone(from: element, near: start) }
         }
-        self.init(recurrence: try Recurrence(xml: recurrence), start: start, end: try reader.dateTime("End"),
-                  timeZone: zone ?? defaultTimeZone,
-                  deletedOccurrences: try Self.deletedOccurrences(in: item),
-                  modifiedOccurrences: try Self.modifiedOccurrences(in: item))
+        self.init(
+            recurrence: try Recurrence(xml: recurrence), start: start, end: try reader.dateTime("End"),
+            timeZone: zone ?? defaultTimeZone,
+            deletedOccurrences: try Self.deletedOccurrences(in: item),
+            modifiedOccurrences: try Self.modifiedOccurrences(in: item))
     }
 
     /// The original starts in `t:DeletedOccurrences` (`DeletedOccurrenceInfoType`).
@@ -39,8 +40,10 @@ extension RecurringSeries {
         var changes: [ModifiedOccurrence] = []
         for o in list.children("Occurrence") {
             let r = RecurrenceFieldReader(o, path: "ModifiedOccurrences/Occurrence")
-            changes.append(ModifiedOccurrence(originalStart: try r.dateTime("OriginalStart"),
-                                              start: try r.dateTime("Start"), end: try r.dateTime("End")))
+            changes.append(
+                ModifiedOccurrence(
+                    originalStart: try r.dateTime("OriginalStart"),
+                    start: try r.dateTime("Start"), end: try r.dateTime("End")))
         }
         return changes
     }

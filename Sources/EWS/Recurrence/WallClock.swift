@@ -25,7 +25,8 @@ struct WallClock {
     /// 02:00 (03:30); a time that happens twice (autumn) is the first of the
     /// two. Both as RFC 5545 3.3.5 and Foundation's Calendar do it.
     func instant(localSeconds local: Double) -> Date {
-        let before = offset(at: local - 86_400), after = offset(at: local + 86_400)
+        let before = offset(at: local - 86_400)
+        let after = offset(at: local + 86_400)
         let early = local - Double(before)
         if before == after || offset(at: early) == before { return Date(timeIntervalSince1970: early) }
         let late = local - Double(after)

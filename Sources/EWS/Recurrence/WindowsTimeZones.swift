@@ -21,7 +21,9 @@ public enum WindowsTimeZones {
     /// The Windows id for a zone; nil when CLDR maps it to none.
     public static func windowsId(for zone: TimeZone) -> String? {
         let id = zone.identifier
-        if ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"].contains(id) { return "UTC" }
+        if ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"].contains(id) {
+            return "UTC"
+        }
         return table.windows[id] ?? formerName[id].flatMap { table.windows[$0] }
     }
 
@@ -55,7 +57,8 @@ public enum WindowsTimeZones {
     private static let renamed: [String: String] = [
         "Asia/Calcutta": "Asia/Kolkata", "Asia/Katmandu": "Asia/Kathmandu", "Asia/Rangoon": "Asia/Yangon",
         "Asia/Saigon": "Asia/Ho_Chi_Minh", "Europe/Kiev": "Europe/Kyiv", "America/Godthab": "America/Nuuk",
-        "America/Buenos_Aires": "America/Argentina/Buenos_Aires", "America/Indianapolis": "America/Indiana/Indianapolis",
+        "America/Buenos_Aires": "America/Argentina/Buenos_Aires",
+        "America/Indianapolis": "America/Indiana/Indianapolis",
         "America/Louisville": "America/Kentucky/Louisville", "America/Catamarca": "America/Argentina/Catamarca",
         "America/Cordoba": "America/Argentina/Cordoba", "America/Jujuy": "America/Argentina/Jujuy",
         "America/Mendoza": "America/Argentina/Mendoza", "America/Coral_Harbour": "America/Atikokan",

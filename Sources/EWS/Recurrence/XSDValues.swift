@@ -9,7 +9,8 @@ enum XSDValues {
     static func date(_ text: String) -> LocalDate? {
         var s = Scanner(text)
         guard let year = s.digits(4), s.take("-"), let month = s.digits(2), s.take("-"), let day = s.digits(2),
-              s.zoneOffset() != nil, s.atEnd else { return nil }
+            s.zoneOffset() != nil, s.atEnd
+        else { return nil }
         return LocalDate(year: year, month: month, day: day)
     }
 
@@ -30,11 +31,17 @@ enum XSDValues {
             }
             guard let value = s.decimal() else { return nil }
             let unit: Double
-            if !inTime, s.take("D") { unit = 86_400 }
-            else if inTime, s.take("H") { unit = 3600 }
-            else if inTime, s.take("M") { unit = 60 }
-            else if inTime, s.take("S") { unit = 1 }
-            else { return nil }
+            if !inTime, s.take("D") {
+                unit = 86_400
+            } else if inTime, s.take("H") {
+                unit = 3600
+            } else if inTime, s.take("M") {
+                unit = 60
+            } else if inTime, s.take("S") {
+                unit = 1
+            } else {
+                return nil
+            }
             total += value * unit
             any = true
         }
@@ -45,7 +52,8 @@ enum XSDValues {
     static func time(_ text: String) -> Int? {
         var s = Scanner(text)
         guard let h = s.digits(2), s.take(":"), let m = s.digits(2), s.take(":"), let sec = s.digits(2),
-              h < 24, m < 60, sec < 60 else { return nil }
+            h < 24, m < 60, sec < 60
+        else { return nil }
         if s.take("."), s.fraction() == nil { return nil }
         return s.atEnd ? h * 3600 + m * 60 + sec : nil
     }
@@ -77,7 +85,9 @@ enum XSDValues {
 
         /// Digits after a decimal point, as a fraction.
         mutating func fraction() -> Double? {
-            var scale = 0.1, value = 0.0, any = false
+            var scale = 0.1
+            var value = 0.0
+            var any = false
             while i < bytes.count, let d = Self.digit(bytes[i]) {
                 value += Double(d) * scale
                 scale /= 10
@@ -89,7 +99,8 @@ enum XSDValues {
 
         /// `12`, `0.5`.
         mutating func decimal() -> Double? {
-            var value = 0.0, any = false
+            var value = 0.0
+            var any = false
             while i < bytes.count, let d = Self.digit(bytes[i]), value < 1e12 {
                 value = value * 10 + Double(d)
                 i += 1

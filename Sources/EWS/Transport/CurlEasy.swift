@@ -16,7 +16,7 @@ enum CurlAuthentication: Sendable {
 /// The handle keeps its connections between transfers, so keep-alive and
 /// NTLM's per-connection authentication carry over from request to request.
 final class CurlEasy {
-    private let handle: UnsafeMutableRawPointer            // CURL *
+    private let handle: UnsafeMutableRawPointer  // CURL *
     private let errorBuffer: UnsafeMutablePointer<CChar>  // CURLOPT_ERRORBUFFER, alive as long as the handle
     private let maxResponseBytes: Int
 
@@ -25,7 +25,8 @@ final class CurlEasy {
 
     init(options: TransportOptions, authentication: CurlAuthentication) throws(TransportError) {
         guard Self.globalInit == CURLE_OK else {
-            throw TransportError(.other, "libcurl failed to initialise: \(Self.describe(Self.globalInit))", requestSent: false)
+            throw TransportError(
+                .other, "libcurl failed to initialise: \(Self.describe(Self.globalInit))", requestSent: false)
         }
         guard let h = curl_easy_init() else {
             throw TransportError(.other, "libcurl could not create a handle", requestSent: false)
@@ -51,8 +52,8 @@ final class CurlEasy {
     /// Options that hold for every transfer of this handle.
     private func configure(_ options: TransportOptions, _ authentication: CurlAuthentication) throws(TransportError) {
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
-        try set(CURLOPT_NOSIGNAL, 1)                    // threads: no SIGALRM for DNS timeouts
-        try set(CURLOPT_FOLLOWLOCATION, 0)              // a 302 from EWS is an outage page, not content
+        try set(CURLOPT_NOSIGNAL, 1)  // threads: no SIGALRM for DNS timeouts
+        try set(CURLOPT_FOLLOWLOCATION, 0)  // a 302 from EWS is an outage page, not content
         try set(CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_1_1)  // NTLM needs HTTP/1.1
         try set(CURLOPT_TCP_KEEPALIVE, 1)
         try set(CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeout.milliseconds)
@@ -63,8 +64,10 @@ final class CurlEasy {
         // An empty proxy also stops libcurl from taking one from the environment.
         try set(CURLOPT_PROXY, options.proxy ?? "")
         try set(CURLOPT_NOPROXY, "localhost,127.0.0.1,::1")
-        try set(CURLOPT_ACCEPT_ENCODING, "")            // every encoding libcurl can decode
-        try check(ccurl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes)), "CURLOPT_MAXFILESIZE_LARGE")
+        try set(CURLOPT_ACCEPT_ENCODING, "")  // every encoding libcurl can decode
+        try check(
+            ccurl_setopt_off(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maxResponseBytes)),
+            "CURLOPT_MAXFILESIZE_LARGE")
         try check(ccurl_setopt_callback(handle, CURLOPT_WRITEFUNCTION, Self.receiveBody), "CURLOPT_WRITEFUNCTION")
         try check(ccurl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, Self.receiveHeader), "CURLOPT_HEADERFUNCTION")
         try check(ccurl_setopt_callback(handle, CURLOPT_READFUNCTION, Self.sendBody), "CURLOPT_READFUNCTION")
@@ -106,18 +109,26 @@ final class CurlEasy {
         try set(CURLOPT_URL, request.url.absoluteString)
         try set(CURLOPT_POST, 1)
         try set(CURLOPT_FRESH_CONNECT, request.isIdempotent ? 0 : 1)
-        try check(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+        try check(
+            ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)),
+            "CURLOPT_POSTFIELDSIZE_LARGE")
         let source = BodySource(request.body)
         if request.isIdempotent {
             // COPYPOSTFIELDS copies the bytes, so nothing points into Swift memory afterwards.
-            let copied = request.body.isEmpty
+            let copied =
+                request.body.isEmpty
                 ? ccurl_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
-                : request.body.withUnsafeBytes { ccurl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress)) }
+                : request.body.withUnsafeBytes {
+                    ccurl_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: $0.baseAddress))
+                }
             try check(copied, "CURLOPT_COPYPOSTFIELDS")
         } else {
             // No post fields: libcurl reads the body through `sendBody`, which cannot rewind.
             try set(CURLOPT_POSTFIELDS, pointer: nil)
-            try check(ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)), "CURLOPT_POSTFIELDSIZE_LARGE")
+            try check(
+                ccurl_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.count)),
+                "CURLOPT_POSTFIELDSIZE_LARGE")
         }
         try set(CURLOPT_HTTPHEADER, pointer: list.map { UnsafeMutableRawPointer($0) })
         defer { _ = ccurl_setopt_pointer(handle, CURLOPT_HTTPHEADER, nil) }
@@ -128,7 +139,9 @@ final class CurlEasy {
         try set(CURLOPT_HEADERDATA, pointer: context)
         try set(CURLOPT_READDATA, pointer: Unmanaged.passUnretained(source).toOpaque())
         let rc = withExtendedLifetime((sink, source)) { curl_easy_perform(handle) }
-        for option in [CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_READDATA] { _ = ccurl_setopt_pointer(handle, option, nil) }
+        for option in [CURLOPT_WRITEDATA, CURLOPT_HEADERDATA, CURLOPT_READDATA] {
+            _ = ccurl_setopt_pointer(handle, option, nil)
+        }
 
         var sentBytes = 0
         let sent = ccurl_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &sentBytes) != CURLE_OK || sentBytes > 0
@@ -144,15 +157,19 @@ final class CurlEasy {
         let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : Self.describe(rc)
         switch rc {
         case CURLE_WRITE_ERROR where sink.exceeded, CURLE_FILESIZE_EXCEEDED:
-            return TransportError(.tooLarge, "the response is larger than the limit of \(maxResponseBytes) bytes", requestSent: true)
+            return TransportError(
+                .tooLarge, "the response is larger than the limit of \(maxResponseBytes) bytes", requestSent: true)
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
             return TransportError(.connect, "cannot connect: \(detail)", requestSent: false)
         case CURLE_OPERATION_TIMEDOUT:
             return TransportError(.timeout, "timed out: \(detail)", requestSent: requestSent)
         case CURLE_GOT_NOTHING, CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_SEND_FAIL_REWIND:
-            return TransportError(.dropped, "the connection closed before the answer was complete: \(detail)", requestSent: requestSent)
+            return TransportError(
+                .dropped, "the connection closed before the answer was complete: \(detail)", requestSent: requestSent)
         case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
-            return TransportError(.tls, "TLS failed (check the server certificate or the configured CA file): \(detail)", requestSent: false)
+            return TransportError(
+                .tls, "TLS failed (check the server certificate or the configured CA file): \(detail)",
+                requestSent: false)
         default:
             return TransportError(.other, "HTTP transfer failed: \(detail)", requestSent: requestSent)
         }
@@ -202,7 +219,9 @@ final class CurlEasy {
         let n = min(size * count, source.bytes.count - source.offset)
         guard n > 0 else { return 0 }
         source.bytes.withUnsafeBytes { all in
-            if let base = all.baseAddress { UnsafeMutableRawPointer(buffer).copyMemory(from: base + source.offset, byteCount: n) }
+            if let base = all.baseAddress {
+                UnsafeMutableRawPointer(buffer).copyMemory(from: base + source.offset, byteCount: n)
+            }
         }
         source.offset += n
         return n
@@ -214,7 +233,7 @@ final class CurlEasy {
         let n = size * count
         guard sink.body.count + n <= sink.limit else {
             sink.exceeded = true
-            return 0                                   // makes libcurl stop with CURLE_WRITE_ERROR
+            return 0  // makes libcurl stop with CURLE_WRITE_ERROR
         }
         sink.body.append(contentsOf: UnsafeRawBufferPointer(start: data, count: n))
         return n
@@ -226,7 +245,7 @@ final class CurlEasy {
         let n = size * count
         let line = String(decoding: UnsafeRawBufferPointer(start: data, count: n), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
-            sink.headers = [:]                         // a new response (after a 401 or 100 Continue)
+            sink.headers = [:]  // a new response (after a 401 or 100 Continue)
         } else if let colon = line.firstIndex(of: ":") {
             let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
             sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)

@@ -21,7 +21,9 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
     private let queue = DispatchQueue(label: "meetingbot.curl-transport")
     private let tokens: OAuthTokenProvider?
 
-    public init(authentication: TransportAuthentication, options: TransportOptions = TransportOptions()) throws(TransportError) {
+    public init(authentication: TransportAuthentication, options: TransportOptions = TransportOptions())
+        throws(TransportError)
+    {
         try options.validate()
         switch authentication {
         case .none, .bearer:
@@ -36,7 +38,8 @@ public final class CurlTransport: HTTPTransport, @unchecked Sendable {
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         try EndpointPolicy.check(request.url)
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) in
             queue.async {
                 continuation.resume(returning: Result { () throws(TransportError) in try self.sendNow(request) })
             }

@@ -55,27 +55,32 @@ public final class OAuthTokenProvider: Sendable {
             ("grant_type", "client_credentials"), ("client_id", credentials.clientID),
             ("client_secret", credentials.clientSecret.reveal()), ("scope", credentials.scope),
         ].map { "\(Self.formEncode($0))=\(Self.formEncode($1))" }.joined(separator: "&")
-        let request = HTTPRequest(url: credentials.tokenURL,
-                                  headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                  body: Array(form.utf8))
+        let request = HTTPRequest(
+            url: credentials.tokenURL,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: Array(form.utf8))
         let response = try easy.post(request)
         let reply = try? JSONDecoder().decode(TokenReply.self, from: Data(response.body))
         guard response.status == 200, let reply, let token = reply.accessToken, !token.isEmpty else {
             // error and error_description name the problem (AADSTS7000215: invalid
             // client secret) without repeating the secret.
-            let reason = [reply?.error, reply?.errorDescription.map { String($0.prefix(300)) }].compactMap { $0 }.joined(separator: ": ")
-            throw TransportError(.authentication,
-                                 "the OAuth token endpoint \(credentials.tokenURL.host ?? "") refused the client credentials (HTTP \(response.status))"
-                                     + (reason.isEmpty ? "" : ": \(reason)"),
-                                 requestSent: true)
+            let reason = [reply?.error, reply?.errorDescription.map { String($0.prefix(300)) }].compactMap { $0 }
+                .joined(separator: ": ")
+            throw TransportError(
+                .authentication,
+                "the OAuth token endpoint \(credentials.tokenURL.host ?? "") refused the client credentials (HTTP \(response.status))"
+                    + (reason.isEmpty ? "" : ": \(reason)"),
+                requestSent: true)
         }
         return (Secret(token), .seconds(reply.expiresIn ?? 0))
     }
 
     /// `application/x-www-form-urlencoded`: everything but unreserved characters escaped.
     static func formEncode(_ s: String) -> String {
-        s.addingPercentEncoding(withAllowedCharacters: CharacterSet(charactersIn:
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
+        s.addingPercentEncoding(
+            withAllowedCharacters: CharacterSet(
+                charactersIn:
+                    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")) ?? ""
     }
 
     /// The token endpoint's JSON; `expires_in` is a number in v2.0 and a
@@ -87,13 +92,17 @@ public final class OAuthTokenProvider: Sendable {
         var errorDescription: String?
 
         enum CodingKeys: String, CodingKey {
-            case accessToken = "access_token", expiresIn = "expires_in", error, errorDescription = "error_description"
+            case accessToken = "access_token"
+            case expiresIn = "expires_in"
+            case error
+            case errorDescription = "error_description"
         }
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             accessToken = try c.decodeIfPresent(String.self, forKey: .accessToken)
-            expiresIn = (try? c.decodeIfPresent(Int.self, forKey: .expiresIn))
+            expiresIn =
+                (try? c.decodeIfPresent(Int.self, forKey: .expiresIn))
                 ?? (try? c.decodeIfPresent(String.self, forKey: .expiresIn)).flatMap { $0.flatMap(Int.init) }
             error = try? c.decodeIfPresent(String.self, forKey: .error)
             errorDescription = try? c.decodeIfPresent(String.self, forKey: .errorDescription)

@@ -15,8 +15,10 @@ public struct TransportOptions: Sendable {
     /// Larger answers are refused (PRODUCT.md 7.8).
     public var maxResponseBytes: Int
 
-    public init(caFile: String? = nil, proxy: String? = nil, connectTimeout: Duration = .seconds(15),
-                timeout: Duration = .seconds(100), maxResponseBytes: Int = 32 << 20) {
+    public init(
+        caFile: String? = nil, proxy: String? = nil, connectTimeout: Duration = .seconds(15),
+        timeout: Duration = .seconds(100), maxResponseBytes: Int = 32 << 20
+    ) {
         self.caFile = caFile
         self.proxy = proxy
         self.connectTimeout = connectTimeout
@@ -30,7 +32,8 @@ public struct TransportOptions: Sendable {
             throw TransportError(.configuration, "the CA file \(caFile) cannot be read", requestSent: false)
         }
         guard connectTimeout > .zero, timeout > .zero, maxResponseBytes > 0 else {
-            throw TransportError(.configuration, "timeouts and the response size limit must be positive", requestSent: false)
+            throw TransportError(
+                .configuration, "timeouts and the response size limit must be positive", requestSent: false)
         }
     }
 }
@@ -40,10 +43,13 @@ public struct TransportOptions: Sendable {
 public enum EndpointPolicy {
     public static func check(_ url: URL) throws(TransportError) {
         guard let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty else {
-            throw TransportError(.configuration, "'\(redacted(url))' is not an http or https URL with a host", requestSent: false)
+            throw TransportError(
+                .configuration, "'\(redacted(url))' is not an http or https URL with a host", requestSent: false)
         }
         guard url.user == nil, url.password == nil else {
-            throw TransportError(.configuration, "credentials in the URL are not allowed; configure them in the auth section", requestSent: false)
+            throw TransportError(
+                .configuration, "credentials in the URL are not allowed; configure them in the auth section",
+                requestSent: false)
         }
         switch scheme {
         case "https":
@@ -51,11 +57,14 @@ public enum EndpointPolicy {
         case "http" where isLoopback(host):
             return
         case "http":
-            throw TransportError(.configuration,
-                                 "plain http is refused for \(host): credentials and mail would cross the network unencrypted; use https (http is allowed only for 127.0.0.0/8, ::1 and localhost)",
-                                 requestSent: false)
+            throw TransportError(
+                .configuration,
+                "plain http is refused for \(host): credentials and mail would cross the network unencrypted; use https (http is allowed only for 127.0.0.0/8, ::1 and localhost)",
+                requestSent: false)
         default:
-            throw TransportError(.configuration, "'\(redacted(url))' uses \(scheme); only https (and http to loopback) is allowed", requestSent: false)
+            throw TransportError(
+                .configuration, "'\(redacted(url))' uses \(scheme); only https (and http to loopback) is allowed",
+                requestSent: false)
         }
     }
 

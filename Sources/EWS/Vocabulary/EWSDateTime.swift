@@ -10,17 +10,18 @@ public enum EWSDateTime {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         seconds -= days * 86_400
         let (y, m, d) = civil(fromDays: days)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, seconds / 3600, seconds / 60 % 60, seconds % 60)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, seconds / 3600, seconds / 60 % 60, seconds % 60)
     }
 
     /// Parses `YYYY-MM-DDThh:mm:ss[.fff][Z|±hh:mm]`; without a zone it is UTC.
     public static func parse(_ text: String) -> Date? {
         let s = Array(text.utf8)
         guard s.count >= 19, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"),
-              s[10] == UInt8(ascii: "T"), s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
-              let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
-              let hour = number(s, 11, 2), let minute = number(s, 14, 2), let second = number(s, 17, 2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            s[10] == UInt8(ascii: "T"), s[13] == UInt8(ascii: ":"), s[16] == UInt8(ascii: ":"),
+            let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
+            let hour = number(s, 11, 2), let minute = number(s, 14, 2), let second = number(s, 17, 2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var fraction = 0.0
@@ -39,8 +40,10 @@ public enum EWSDateTime {
         if i < s.count {
             if s[i] == UInt8(ascii: "Z"), i + 1 == s.count {
                 offset = 0
-            } else if (s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-")), i + 6 == s.count, s[i + 3] == UInt8(ascii: ":"),
-                      let oh = number(s, i + 1, 2), let om = number(s, i + 4, 2) {
+            } else if s[i] == UInt8(ascii: "+") || s[i] == UInt8(ascii: "-"), i + 6 == s.count,
+                s[i + 3] == UInt8(ascii: ":"),
+                let oh = number(s, i + 1, 2), let om = number(s, i + 4, 2)
+            {
                 offset = (oh * 3600 + om * 60) * (s[i] == UInt8(ascii: "-") ? -1 : 1)
             } else {
                 return nil
@@ -56,8 +59,8 @@ public enum EWSDateTime {
     public static func parseDate(_ text: String) -> DateComponents? {
         let s = Array(text.utf8)
         guard s.count >= 10, s[4] == UInt8(ascii: "-"), s[7] == UInt8(ascii: "-"),
-              let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
-              (1...12).contains(month), (1...31).contains(day)
+            let year = number(s, 0, 4), let month = number(s, 5, 2), let day = number(s, 8, 2),
+            (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         return DateComponents(year: year, month: month, day: day)
     }

@@ -33,8 +33,10 @@ public struct Attendee: Sendable, Hashable {
     public var proposedStart: Date?
     public var proposedEnd: Date?
 
-    public init(mailbox: Mailbox, response: ResponseType? = nil, lastResponseTime: Date? = nil,
-                proposedStart: Date? = nil, proposedEnd: Date? = nil) {
+    public init(
+        mailbox: Mailbox, response: ResponseType? = nil, lastResponseTime: Date? = nil,
+        proposedStart: Date? = nil, proposedEnd: Date? = nil
+    ) {
         self.mailbox = mailbox
         self.response = response
         self.lastResponseTime = lastResponseTime

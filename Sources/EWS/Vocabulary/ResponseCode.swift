@@ -37,7 +37,8 @@ public struct ResponseCode: RawRepresentable, Hashable, Sendable, CustomStringCo
     public static let sendMeetingInvitationsRequired = Self(rawValue: "ErrorSendMeetingInvitationsRequired")
     public static let messageDispositionRequired = Self(rawValue: "ErrorMessageDispositionRequired")
     public static let calendarViewRangeTooBig = Self(rawValue: "ErrorCalendarViewRangeTooBig")
-    public static let calendarFolderIsInvalidForCalendarView = Self(rawValue: "ErrorCalendarFolderIsInvalidForCalendarView")
+    public static let calendarFolderIsInvalidForCalendarView = Self(
+        rawValue: "ErrorCalendarFolderIsInvalidForCalendarView")
     public static let exceededFindCountLimit = Self(rawValue: "ErrorExceededFindCountLimit")
     public static let invalidOperation = Self(rawValue: "ErrorInvalidOperation")
     public static let invalidPropertyRequest = Self(rawValue: "ErrorInvalidPropertyRequest")
@@ -46,5 +47,7 @@ public struct ResponseCode: RawRepresentable, Hashable, Sendable, CustomStringCo
 
 /// `ResponseClass` of a per-item response message.
 public enum ResponseClass: String, Sendable {
-    case success = "Success", warning = "Warning", error = "Error"
+    case success = "Success"
+    case warning = "Warning"
+    case error = "Error"
 }

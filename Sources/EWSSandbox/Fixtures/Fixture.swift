@@ -97,10 +97,13 @@ public struct Fixture: Codable, Sendable {
 
     private static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: "."))
         }
         switch error {
-        case .keyNotFound(let key, let context): return "missing key '\(key.stringValue)' at \(path(context.codingPath).isEmpty ? "top level" : path(context.codingPath))"
+        case .keyNotFound(let key, let context):
+            return
+                "missing key '\(key.stringValue)' at \(path(context.codingPath).isEmpty ? "top level" : path(context.codingPath))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
             return "\(path(context.codingPath)): \(context.debugDescription)"
         @unknown default: return "\(error)"
@@ -113,16 +116,21 @@ public struct Fixture: Codable, Sendable {
 extension Fixture.MailboxSpec {
     enum CodingKeys: String, CodingKey {
         case address, name, password, token, impersonation, delegates
-        case calendarAttendant = "calendar_attendant", attendantDelay = "attendant_delay"
+        case calendarAttendant = "calendar_attendant"
+        case attendantDelay = "attendant_delay"
     }
 }
 extension Fixture.AppointmentSpec {
-    enum CodingKeys: String, CodingKey { case mailbox, subject, start, end, timezone, recurrence, showAs = "show_as" }
+    enum CodingKeys: String, CodingKey {
+        case mailbox, subject, start, end, timezone, recurrence
+        case showAs = "show_as"
+    }
 }
 extension Fixture.MeetingSpec {
     enum CodingKeys: String, CodingKey {
         case organizer, subject, start, end, location, body, attendees, optional, resources, responses, cancelled
-        case timezone, recurrence, moveTo = "move_to"
+        case timezone, recurrence
+        case moveTo = "move_to"
     }
 }
 

@@ -40,7 +40,8 @@ struct FixturePlayer {
     }
 
     static func play(_ fixture: Fixture, now: Date) throws -> StoreState {
-        let events = (fixture.meetings?.count ?? 0) * 8 + (fixture.appointments?.count ?? 0) + (fixture.load?.messages ?? 0) * 3
+        let events =
+            (fixture.meetings?.count ?? 0) * 8 + (fixture.appointments?.count ?? 0) + (fixture.load?.messages ?? 0) * 3
         var player = FixturePlayer(eventCount: events, now: now)
         for spec in fixture.mailboxes { try player.addMailbox(spec) }
         for appointment in fixture.appointments ?? [] { try player.addAppointment(appointment) }
@@ -57,7 +58,9 @@ struct FixturePlayer {
 
     mutating func addMailbox(_ spec: Fixture.MailboxSpec) throws {
         let email = spec.address.lowercased()
-        guard email.contains("@") else { throw FixtureError("mailbox address '\(spec.address)' is not an e-mail address") }
+        guard email.contains("@") else {
+            throw FixtureError("mailbox address '\(spec.address)' is not an e-mail address")
+        }
         guard store.mailbox(email) == nil else { throw FixtureError("mailbox \(email) is listed twice") }
         var mailbox = StoredMailbox(address: StoredAddress(email: email, name: spec.name))
         mailbox.password = spec.password
@@ -70,7 +73,9 @@ struct FixturePlayer {
     }
 
     private func date(_ text: String, _ what: String) throws -> Date {
-        guard let date = EWSDateTime.parse(text) else { throw FixtureError("\(what): '\(text)' is not a date-time like 2026-03-02T09:00:00Z") }
+        guard let date = EWSDateTime.parse(text) else {
+            throw FixtureError("\(what): '\(text)' is not a date-time like 2026-03-02T09:00:00Z")
+        }
         return date
     }
 
@@ -82,8 +87,9 @@ struct FixturePlayer {
     mutating func addAppointment(_ spec: Fixture.AppointmentSpec) throws {
         let email = try existing(spec.mailbox, "appointment")
         let now = tick()
-        var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
-                                 in: try store.folderId("calendar", of: email), now: now)
+        var item = store.newItem(
+            .calendarItem, itemClass: ItemClass.appointment,
+            in: try store.folderId("calendar", of: email), now: now)
         item.subject = spec.subject ?? "Busy"
         item.start = try date(spec.start, "appointment start")
         item.end = try date(spec.end, "appointment end")
@@ -93,12 +99,15 @@ struct FixturePlayer {
     }
 
     /// Sets the item's time zone and recurrence; errors name the item.
-    private func schedule(_ item: inout StoredItem, timezone: String?, recurrence: Fixture.RecurrenceSpec?,
-                          _ what: String) throws {
+    private func schedule(
+        _ item: inout StoredItem, timezone: String?, recurrence: Fixture.RecurrenceSpec?,
+        _ what: String
+    ) throws {
         do {
             let zoneId = try Fixture.windowsTimeZone(timezone)
             item.timeZoneId = zoneId
-            guard let recurrence, let start = item.start, let zone = WindowsTimeZones.timeZone(forWindowsId: zoneId) else { return }
+            guard let recurrence, let start = item.start, let zone = WindowsTimeZones.timeZone(forWindowsId: zoneId)
+            else { return }
             item.recurrence = try recurrence.recurrence(first: start, in: zone)
         } catch {
             throw FixtureError("\(what): \(error)")
@@ -109,32 +118,44 @@ struct FixturePlayer {
     mutating func playMeeting(_ spec: Fixture.MeetingSpec) throws {
         let organizer = try existing(spec.organizer, "meeting organizer")
         let now = tick()
-        var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
-                                 in: try store.folderId("calendar", of: organizer), now: now)
+        var item = store.newItem(
+            .calendarItem, itemClass: ItemClass.appointment,
+            in: try store.folderId("calendar", of: organizer), now: now)
         item.subject = spec.subject ?? "Meeting"
         item.body = spec.body ?? ""
         item.location = spec.location
         item.start = try date(spec.start, "meeting start")
         item.end = try date(spec.end, "meeting end")
         try schedule(&item, timezone: spec.timezone, recurrence: spec.recurrence, "meeting '\(item.subject)'")
-        let roles: [(StoredAttendee.Role, [String]?)] = [(.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources)]
+        let roles: [(StoredAttendee.Role, [String]?)] = [
+            (.required, spec.attendees), (.optional, spec.optional), (.resource, spec.resources),
+        ]
         for (role, list) in roles {
-            item.attendees += (list ?? []).map { StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0), role: role) }
+            item.attendees += (list ?? []).map {
+                StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0), role: role)
+            }
         }
         var meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
         for (attendee, answer) in (spec.responses ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let kind = MeetingAnswer(fixtureName: answer) else {
-                throw FixtureError("meeting '\(item.subject)': response '\(answer)' for \(attendee) is not accept, tentative or decline")
+                throw FixtureError(
+                    "meeting '\(item.subject)': response '\(answer)' for \(attendee) is not accept, tentative or decline"
+                )
             }
             try answerRequest(of: meeting, by: try existing(attendee, "meeting response"), kind)
         }
         if let move = spec.moveTo {
             let now = tick()
             let before = meeting.attendees.map(\.address.email)
-            let start = try date(move.start, "move_to start"), end = try date(move.end, "move_to end")
-            meeting = try store.update(meeting.id, now: now) { $0.start = start; $0.end = end }
-            try store.publishChanges(of: meeting.id, changed: ["calendar:Start", "calendar:End"], previousAttendees: before,
-                                     sending: "SendToAllAndSaveCopy", now: now)
+            let start = try date(move.start, "move_to start")
+            let end = try date(move.end, "move_to end")
+            meeting = try store.update(meeting.id, now: now) {
+                $0.start = start
+                $0.end = end
+            }
+            try store.publishChanges(
+                of: meeting.id, changed: ["calendar:Start", "calendar:End"], previousAttendees: before,
+                sending: "SendToAllAndSaveCopy", now: now)
         }
         if spec.cancelled == true {
             try store.cancelMeeting(meeting.id, note: nil, saveCopy: true, now: tick())
@@ -142,14 +163,22 @@ struct FixturePlayer {
     }
 
     /// The attendee answers the newest request of the meeting in their inbox.
-    private mutating func answerRequest(of meeting: StoredItem, by attendee: String, _ answer: MeetingAnswer,
-                                        proposed: (Date, Date)? = nil) throws {
+    private mutating func answerRequest(
+        of meeting: StoredItem, by attendee: String, _ answer: MeetingAnswer,
+        proposed: (Date, Date)? = nil
+    ) throws {
         let now = tick()
         store.runAttendant(now: now)
-        guard let request = store.find("inbox", of: attendee, where: {
-            $0.kind == .meetingRequest && $0.uid == meeting.uid && !$0.isOutOfDate
-        }).first else { throw FixtureError("\(attendee) has no request for '\(meeting.subject)' to answer") }
-        _ = try store.answer(request.id, answer, AnswerOptions(proposedStart: proposed?.0, proposedEnd: proposed?.1), now: now)
+        guard
+            let request = store.find(
+                "inbox", of: attendee,
+                where: {
+                    $0.kind == .meetingRequest && $0.uid == meeting.uid && !$0.isOutOfDate
+                }
+            ).first
+        else { throw FixtureError("\(attendee) has no request for '\(meeting.subject)' to answer") }
+        _ = try store.answer(
+            request.id, answer, AnswerOptions(proposedStart: proposed?.0, proposedEnd: proposed?.1), now: now)
     }
 
     // MARK: Load
@@ -168,11 +197,15 @@ struct FixturePlayer {
         let domain = target.split(separator: "@").last.map(String.init) ?? "contoso.com"
         let organizers = (1...max(1, load.organizers ?? 20)).map { "organizer\($0)@\(domain)" }
         for email in organizers where store.mailbox(email) == nil {
-            try addMailbox(Fixture.MailboxSpec(address: email, name: "Organizer \(email.prefix(while: { $0 != "@" }))", password: "secret"))
+            try addMailbox(
+                Fixture.MailboxSpec(
+                    address: email, name: "Organizer \(email.prefix(while: { $0 != "@" }))", password: "secret"))
         }
         let firstDay = try load.from.map { try date($0, "load from") } ?? now
         let days = max(1, load.days ?? 90)
-        let requests = load.requests ?? 0.7, responses = load.responses ?? 0.2, cancellations = load.cancellations ?? 0.1
+        let requests = load.requests ?? 0.7
+        let responses = load.responses ?? 0.2
+        let cancellations = load.cancellations ?? 0.1
         guard requests >= 0, responses >= 0, cancellations >= 0, requests + responses + cancellations > 0 else {
             throw FixtureError("load: requests, responses and cancellations must be ≥ 0 and not all 0")
         }
@@ -191,13 +224,15 @@ struct FixturePlayer {
             let minute = Double(7 * 60 + Int(rng.next() % 24) * 30) * 60
             let start = Calendar.utcStartOfDay(firstDay) + day + minute
             let end = start + Self.durations[Int(rng.next() % UInt64(Self.durations.count))]
-            let recurrence = recurrenceRng.nextDouble() < recurringShare ? Self.recurrence(from: start, &recurrenceRng) : nil
+            let recurrence =
+                recurrenceRng.nextDouble() < recurringShare ? Self.recurrence(from: start, &recurrenceRng) : nil
             if pick < weights.plain + weights.cancelled {
                 // A request to the mailbox, cancelled later for the cancellation share.
-                let spec = Fixture.MeetingSpec(organizer: organizer, subject: "Load meeting \(serial)",
-                                               start: EWSDateTime.format(start), end: EWSDateTime.format(end),
-                                               location: "Room", attendees: [target], cancelled: pick >= weights.plain,
-                                               recurrence: recurrence)
+                let spec = Fixture.MeetingSpec(
+                    organizer: organizer, subject: "Load meeting \(serial)",
+                    start: EWSDateTime.format(start), end: EWSDateTime.format(end),
+                    location: "Room", attendees: [target], cancelled: pick >= weights.plain,
+                    recurrence: recurrence)
                 try playMeeting(spec)
                 produced += pick >= weights.plain ? 2 : 1
             } else {
@@ -205,13 +240,16 @@ struct FixturePlayer {
                 let count = min(organizers.count, 1 + Int(rng.next() % 4), load.messages - produced)
                 let attendees = (0..<count).map { organizers[($0 + serial) % organizers.count] }
                 let now = tick()
-                var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment,
-                                         in: try store.folderId("calendar", of: target), now: now)
+                var item = store.newItem(
+                    .calendarItem, itemClass: ItemClass.appointment,
+                    in: try store.folderId("calendar", of: target), now: now)
                 item.subject = "Load meeting \(serial)"
                 item.start = start
                 item.end = end
                 try schedule(&item, timezone: nil, recurrence: recurrence, "load meeting \(serial)")
-                item.attendees = attendees.map { StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0)) }
+                item.attendees = attendees.map {
+                    StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0))
+                }
                 let meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
                 for attendee in attendees {
                     let roll = rng.next() % 10
@@ -268,17 +306,21 @@ extension Calendar {
 
 extension Fixture.MailboxSpec {
     init(address: String, name: String? = nil, password: String?) {
-        self.init(address: address, name: name, password: password, token: nil, calendarAttendant: nil,
-                  attendantDelay: nil, impersonation: nil, delegates: nil)
+        self.init(
+            address: address, name: name, password: password, token: nil, calendarAttendant: nil,
+            attendantDelay: nil, impersonation: nil, delegates: nil)
     }
 }
 
 extension Fixture.MeetingSpec {
-    init(organizer: String, subject: String, start: String, end: String, location: String?, attendees: [String],
-         cancelled: Bool, recurrence: Fixture.RecurrenceSpec?) {
-        self.init(organizer: organizer, subject: subject, start: start, end: end, location: location, body: nil,
-                  attendees: attendees, optional: nil, resources: nil, responses: nil, moveTo: nil, cancelled: cancelled,
-                  timezone: nil, recurrence: recurrence)
+    init(
+        organizer: String, subject: String, start: String, end: String, location: String?, attendees: [String],
+        cancelled: Bool, recurrence: Fixture.RecurrenceSpec?
+    ) {
+        self.init(
+            organizer: organizer, subject: subject, start: start, end: end, location: location, body: nil,
+            attendees: attendees, optional: nil, resources: nil, responses: nil, moveTo: nil, cancelled: cancelled,
+            timezone: nil, recurrence: recurrence)
     }
 }
 
@@ -288,7 +330,9 @@ extension Sandbox {
     public convenience init(options: SandboxOptions, fixture: Fixture) throws {
         var options = options
         if options.fixedClock == nil, let clock = fixture.clock {
-            guard let date = EWSDateTime.parse(clock) else { throw FixtureError("clock: '\(clock)' is not a date-time") }
+            guard let date = EWSDateTime.parse(clock) else {
+                throw FixtureError("clock: '\(clock)' is not a date-time")
+            }
             options.fixedClock = date
         }
         let store = try FixturePlayer.play(fixture, now: options.fixedClock ?? Date())

@@ -35,11 +35,14 @@ extension Fixture {
 
         enum CodingKeys: String, CodingKey {
             case pattern, interval, days, index, month, count, until, start
-            case dayOfMonth = "day_of_month", firstDayOfWeek = "first_day_of_week"
+            case dayOfMonth = "day_of_month"
+            case firstDayOfWeek = "first_day_of_week"
         }
 
-        public init(pattern: String, interval: Int? = nil, days: [String]? = nil, index: String? = nil,
-                    dayOfMonth: Int? = nil, month: String? = nil, count: Int? = nil, until: String? = nil) {
+        public init(
+            pattern: String, interval: Int? = nil, days: [String]? = nil, index: String? = nil,
+            dayOfMonth: Int? = nil, month: String? = nil, count: Int? = nil, until: String? = nil
+        ) {
             self.pattern = pattern
             self.interval = interval
             self.days = days
@@ -66,12 +69,17 @@ extension Fixture {
         private func pattern(startingOn first: LocalDate) throws -> RecurrencePattern {
             func every(_ limit: Int) throws -> Int {
                 let value = interval ?? 1
-                guard (1...limit).contains(value) else { throw FixtureError("recurrence.interval: \(value) is not in 1...\(limit)") }
+                guard (1...limit).contains(value) else {
+                    throw FixtureError("recurrence.interval: \(value) is not in 1...\(limit)")
+                }
                 return value
             }
-            let theMonth = try month.map { try Self.name($0, "month", as: Month.self) } ?? Month(number: first.month) ?? .january
+            let theMonth =
+                try month.map { try Self.name($0, "month", as: Month.self) } ?? Month(number: first.month) ?? .january
             let theDay = dayOfMonth ?? first.day
-            guard (1...31).contains(theDay) else { throw FixtureError("recurrence.day_of_month: \(theDay) is not in 1...31") }
+            guard (1...31).contains(theDay) else {
+                throw FixtureError("recurrence.day_of_month: \(theDay) is not in 1...31")
+            }
             let relative = try index.map { try Self.name($0, "index", as: DayOfWeekIndex.self) }
             switch pattern.lowercased() {
             case "daily":
@@ -79,12 +87,16 @@ extension Fixture {
             case "weekly":
                 let names = days ?? [first.weekday.rawValue]
                 let weekdays = try names.map { try Self.name($0, "days", as: Weekday.self) }
-                guard !weekdays.isEmpty else { throw FixtureError("recurrence.days: a weekly pattern needs at least one day") }
-                return .weekly(interval: try every(99), days: Weekdays(weekdays),
-                               firstDayOfWeek: try firstDayOfWeek.map { try Self.name($0, "first_day_of_week", as: Weekday.self) })
+                guard !weekdays.isEmpty else {
+                    throw FixtureError("recurrence.days: a weekly pattern needs at least one day")
+                }
+                return .weekly(
+                    interval: try every(99), days: Weekdays(weekdays),
+                    firstDayOfWeek: try firstDayOfWeek.map { try Self.name($0, "first_day_of_week", as: Weekday.self) })
             case "monthly":
                 guard let relative else { return .absoluteMonthly(interval: try every(99), dayOfMonth: theDay) }
-                return .relativeMonthly(interval: try every(99), day: try relativeDay(default: first.weekday), index: relative)
+                return .relativeMonthly(
+                    interval: try every(99), day: try relativeDay(default: first.weekday), index: relative)
             case "yearly":
                 guard let relative else {
                     // 2000 is a leap year: February 29 recurs (on the 28th in other years).
@@ -114,7 +126,9 @@ extension Fixture {
                 return .numbered(start: start, count: count)
             case (nil, let until?):
                 let end = try Self.date(until, "until")
-                guard end >= start else { throw FixtureError("recurrence.until: \(until) is before the start \(start)") }
+                guard end >= start else {
+                    throw FixtureError("recurrence.until: \(until) is before the start \(start)")
+                }
                 return .endDate(start: start, end: end)
             default:
                 throw FixtureError("recurrence: give count or until, not both")
@@ -122,12 +136,15 @@ extension Fixture {
         }
 
         private static func date(_ text: String, _ key: String) throws -> LocalDate {
-            guard let date = LocalDate(xsDate: text) else { throw FixtureError("recurrence.\(key): '\(text)' is not a date like 2027-01-31") }
+            guard let date = LocalDate(xsDate: text) else {
+                throw FixtureError("recurrence.\(key): '\(text)' is not a date like 2027-01-31")
+            }
             return date
         }
 
         /// An EWS enumeration value by its name, ignoring case and underscores (`weekend_day`).
-        private static func name<T: RawRepresentable & CaseIterable>(_ text: String, _ key: String, as type: T.Type) throws -> T
+        private static func name<T: RawRepresentable & CaseIterable>(_ text: String, _ key: String, as type: T.Type)
+            throws -> T
         where T.RawValue == String {
             func plain(_ s: String) -> String { s.lowercased().replacingOccurrences(of: "_", with: "") }
             guard let value = T.allCases.first(where: { plain($0.rawValue) == plain(text) }) else {

@@ -9,7 +9,9 @@ enum CalendarExpansion {
         items.flatMap { item -> [StoredItem] in
             guard item.kind == .calendarItem else { return [] }
             if let occurrences = item.instances(from: start, to: end) { return occurrences }
-            guard let s = item.start, let e = item.end, s < end && (e > start || (s == e && s >= start)) else { return [] }
+            guard let s = item.start, let e = item.end, s < end && (e > start || (s == e && s >= start)) else {
+                return []
+            }
             return [item]
         }
         .sorted { ($0.start ?? .distantPast, $0.id) < ($1.start ?? .distantPast, $1.id) }

@@ -9,14 +9,17 @@ enum ConvertId: SandboxOperation {
     static let name = "ConvertId"
     private static let xsi = "http://www.w3.org/2001/XMLSchema-instance"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let destination = request.attribute("DestinationFormat") ?? "EwsId"
         ResponseMessage.response(name, to: out) {
             for source in request.child("SourceIds")?.children ?? [] {
                 let result = Result { () throws(StoreError) -> String in
                     guard let id = decode(source.attribute("Id") ?? "", format: source.attribute("Format") ?? ""),
-                          IDCodec.isWellFormed(id) else {
+                        IDCodec.isWellFormed(id)
+                    else {
                         throw StoreError(.invalidIdMalformed, "Id is malformed.")
                     }
                     guard let converted = encode(id, format: destination) else {
@@ -26,8 +29,12 @@ enum ConvertId: SandboxOperation {
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
                     guard case .success(let converted) = result else { return }
-                    out.element("m:AlternateId", ["xmlns:xsi": xsi, "xsi:type": "t:AlternateIdType", "Format": destination,
-                                                  "Id": converted, "Mailbox": source.attribute("Mailbox") ?? context.mailbox])
+                    out.element(
+                        "m:AlternateId",
+                        [
+                            "xmlns:xsi": xsi, "xsi:type": "t:AlternateIdType", "Format": destination,
+                            "Id": converted, "Mailbox": source.attribute("Mailbox") ?? context.mailbox,
+                        ])
                 }
             }
         }

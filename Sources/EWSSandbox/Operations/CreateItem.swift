@@ -9,8 +9,10 @@ import XML
 enum CreateItem: SandboxOperation {
     static let name = "CreateItem"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let disposition = request.attribute("MessageDisposition")
         let invitations = request.attribute("SendMeetingInvitations")
         let savedFolder = request.child("SavedItemFolderId")?.children.first
@@ -18,38 +20,52 @@ enum CreateItem: SandboxOperation {
             for (index, element) in (request.child("Items")?.children ?? []).enumerated() {
                 let result = Result { () throws(StoreError) -> [StoredItem] in
                     if let fault = context.itemFault(index) { throw fault }
-                    return try create(element, disposition: disposition, invitations: invitations,
-                                      savedFolder: savedFolder, context, &store)
+                    return try create(
+                        element, disposition: disposition, invitations: invitations,
+                        savedFolder: savedFolder, context, &store)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    out.element("m:Items") { for item in (try? result.get()) ?? [] { ItemWriter.writeId(item, to: out) } }
+                    out.element("m:Items") {
+                        for item in (try? result.get()) ?? [] { ItemWriter.writeId(item, to: out) }
+                    }
                 }
             }
         }
     }
 
-    private static func create(_ element: XMLElement, disposition: String?, invitations: String?,
-                               savedFolder: XMLElement?, _ context: OperationContext,
-                               _ store: inout StoreState) throws(StoreError) -> [StoredItem] {
+    private static func create(
+        _ element: XMLElement, disposition: String?, invitations: String?,
+        savedFolder: XMLElement?, _ context: OperationContext,
+        _ store: inout StoreState
+    ) throws(StoreError) -> [StoredItem] {
         let now = context.now
         switch element.localName {
         case "CalendarItem":
-            let folder = if let savedFolder { try store.resolveFolder(savedFolder, context) }
-                else { try store.folder(try store.folderId("calendar", of: context.mailbox)) }
-            return [try createMeeting(element, in: folder, invitations: invitations, timeZoneId: context.timeZoneId,
-                                      now: now, &store)]
+            let folder =
+                if let savedFolder { try store.resolveFolder(savedFolder, context) } else {
+                    try store.folder(try store.folderId("calendar", of: context.mailbox))
+                }
+            return [
+                try createMeeting(
+                    element, in: folder, invitations: invitations, timeZoneId: context.timeZoneId,
+                    now: now, &store)
+            ]
         case "Message":
-            return try createMessage(element, disposition: disposition ?? "SaveOnly", savedFolder: savedFolder, context, &store)
+            return try createMessage(
+                element, disposition: disposition ?? "SaveOnly", savedFolder: savedFolder, context, &store)
         case "AcceptItem", "TentativelyAcceptItem", "DeclineItem":
             guard let disposition else {
                 throw StoreError(.messageDispositionRequired, "MessageDisposition is required for meeting responses.")
             }
             let reference = try referenced(element, context, store)
-            let answer: MeetingAnswer = element.localName == "AcceptItem" ? .accept
+            let answer: MeetingAnswer =
+                element.localName == "AcceptItem"
+                ? .accept
                 : (element.localName == "DeclineItem" ? .decline : .tentative)
-            let options = AnswerOptions(body: element.child("Body")?.text ?? "", disposition: disposition,
-                                        proposedStart: RequestValue.date(element.child("ProposedStart")),
-                                        proposedEnd: RequestValue.date(element.child("ProposedEnd")))
+            let options = AnswerOptions(
+                body: element.child("Body")?.text ?? "", disposition: disposition,
+                proposedStart: RequestValue.date(element.child("ProposedStart")),
+                proposedEnd: RequestValue.date(element.child("ProposedEnd")))
             return try store.answer(reference.id, answer, options, now: now)
         case "RemoveItem":
             let reference = try referenced(element, context, store)
@@ -59,16 +75,19 @@ enum CreateItem: SandboxOperation {
             guard disposition != nil else {
                 throw StoreError(.messageDispositionRequired, "MessageDisposition is required for CancelCalendarItem.")
             }
-            try store.cancelMeeting(try referenced(element, context, store).id, note: element.child("NewBodyContent")?.text,
-                                    saveCopy: disposition == "SendAndSaveCopy", now: now)
+            try store.cancelMeeting(
+                try referenced(element, context, store).id, note: element.child("NewBodyContent")?.text,
+                saveCopy: disposition == "SendAndSaveCopy", now: now)
             return []
         default:
             throw StoreError(.invalidRequest, "The sandbox cannot create \(element.localName) items.")
         }
     }
 
-    private static func referenced(_ element: XMLElement, _ context: OperationContext,
-                                   _ store: StoreState) throws(StoreError) -> StoredItem {
+    private static func referenced(
+        _ element: XMLElement, _ context: OperationContext,
+        _ store: StoreState
+    ) throws(StoreError) -> StoredItem {
         guard let reference = element.child("ReferenceItemId") else {
             throw StoreError(.invalidRequest, "ReferenceItemId is required.")
         }
@@ -77,24 +96,31 @@ enum CreateItem: SandboxOperation {
 
     /// A calendar item's zone is its StartTimeZone, else the request's
     /// TimeZoneContext (if it names a known zone), else UTC.
-    private static func createMeeting(_ element: XMLElement, in folder: StoredFolder, invitations: String?, timeZoneId: String?,
-                                      now: Date, _ store: inout StoreState) throws(StoreError) -> StoredItem {
+    private static func createMeeting(
+        _ element: XMLElement, in folder: StoredFolder, invitations: String?, timeZoneId: String?,
+        now: Date, _ store: inout StoreState
+    ) throws(StoreError) -> StoredItem {
         guard let invitations else {
             throw StoreError(.sendMeetingInvitationsRequired, "SendMeetingInvitations is required for calendar items.")
         }
         var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment, in: folder.id, now: now)
         try ItemFields.apply(element, to: &item)
         if item.timeZoneId == nil {
-            item.timeZoneId = timeZoneId.flatMap { WindowsTimeZones.timeZone(forWindowsId: $0) == nil ? nil : $0 } ?? "UTC"
+            item.timeZoneId =
+                timeZoneId.flatMap { WindowsTimeZones.timeZone(forWindowsId: $0) == nil ? nil : $0 } ?? "UTC"
         }
         return try store.createMeeting(item, invitations: invitations, now: now)
     }
 
-    private static func createMessage(_ element: XMLElement, disposition: String, savedFolder: XMLElement?,
-                                      _ context: OperationContext, _ store: inout StoreState) throws(StoreError) -> [StoredItem] {
+    private static func createMessage(
+        _ element: XMLElement, disposition: String, savedFolder: XMLElement?,
+        _ context: OperationContext, _ store: inout StoreState
+    ) throws(StoreError) -> [StoredItem] {
         let now = context.now
-        let target = if let savedFolder { try store.resolveFolder(savedFolder, context).id }
-            else { try store.folderId(disposition == "SaveOnly" ? "drafts" : "sentitems", of: context.mailbox) }
+        let target =
+            if let savedFolder { try store.resolveFolder(savedFolder, context).id } else {
+                try store.folderId(disposition == "SaveOnly" ? "drafts" : "sentitems", of: context.mailbox)
+            }
         var message = store.newItem(.message, itemClass: ItemClass.note, in: target, now: now)
         try ItemFields.apply(element, to: &message)
         message.from = store.mailbox(context.mailbox)?.address

@@ -9,8 +9,10 @@ import XML
 enum DeleteItem: SandboxOperation {
     static let name = "DeleteItem"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let deleteType = request.attribute("DeleteType") ?? "MoveToDeletedItems"
         let cancellations = request.attribute("SendMeetingCancellations")
         ResponseMessage.response(name, to: out) {
@@ -24,26 +26,31 @@ enum DeleteItem: SandboxOperation {
         }
     }
 
-    private static func delete(_ id: XMLElement, deleteType: String, cancellations: String?,
-                               _ context: OperationContext, _ store: inout StoreState) throws(StoreError) {
+    private static func delete(
+        _ id: XMLElement, deleteType: String, cancellations: String?,
+        _ context: OperationContext, _ store: inout StoreState
+    ) throws(StoreError) {
         let item = try store.resolveItem(id, context, allowingOccurrence: true)
         if item.kind == .calendarItem {
             guard let cancellations else {
-                throw StoreError(.sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
+                throw StoreError(
+                    .sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
             }
             // An occurrence is deleted from its series, whatever the DeleteType.
             if item.occurrenceOf != nil {
                 return try store.deleteOccurrence(item, cancellations: cancellations, now: context.now)
             }
             if item.isOrganizer, item.isMeeting, cancellations != "SendToNone" {
-                try store.sendCancellations(for: item.id, note: nil, saveCopy: cancellations == "SendToAllAndSaveCopy",
-                                            now: context.now)
+                try store.sendCancellations(
+                    for: item.id, note: nil, saveCopy: cancellations == "SendToAllAndSaveCopy",
+                    now: context.now)
             }
         }
         // A delegate must use MoveItem instead (PROTOCOL.md 2.2).
         if deleteType == "MoveToDeletedItems", item.mailbox != context.mailbox {
-            throw StoreError(ResponseCode(rawValue: "ErrorCannotDeleteObject"),
-                             "Delegates cannot move items to Deleted Items; use MoveItem.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCannotDeleteObject"),
+                "Delegates cannot move items to Deleted Items; use MoveItem.")
         }
         if deleteType == "MoveToDeletedItems", !store.isFolder(item.folderId, "deleteditems") {
             try store.move(item.id, to: try store.folderId("deleteditems", of: item.mailbox), now: context.now)

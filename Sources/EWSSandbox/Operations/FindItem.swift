@@ -13,10 +13,14 @@ enum FindItem: SandboxOperation {
     /// The widest CalendarView window Exchange allows.
     static let maxCalendarViewSpan: TimeInterval = 2 * 366 * 86_400
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let shape = ItemShape(request.child("ItemShape"), summary: true)
-        let restriction = try request.child("Restriction")?.children.first.map { (e) throws(SOAPFault) in try Restriction(e) }
+        let restriction = try request.child("Restriction")?.children.first.map { (e) throws(SOAPFault) in
+            try Restriction(e)
+        }
         let sort = (request.child("SortOrder")?.children ?? []).compactMap { order -> (String, Bool)? in
             order.child("FieldURI")?.attribute("FieldURI").map { ($0, order.attribute("Order") != "Descending") }
         }
@@ -41,8 +45,9 @@ enum FindItem: SandboxOperation {
                     writeCalendarView(view, folder: folder, items: items, shape: shape, store: store, to: out)
                 } else {
                     sortItems(&items, by: sort)
-                    writePage(request.child("IndexedPageItemView"), items: items, restricted: restriction != nil,
-                              shape: shape, store: store, to: out)
+                    writePage(
+                        request.child("IndexedPageItemView"), items: items, restricted: restriction != nil,
+                        shape: shape, store: store, to: out)
                 }
             }
         }
@@ -53,62 +58,83 @@ enum FindItem: SandboxOperation {
         let orders = sort.isEmpty ? [("item:DateTimeReceived", false)] : sort
         items.sort { a, b in
             for (field, ascending) in orders {
-                let x = FieldValue.of(field, a), y = FieldValue.of(field, b)
+                let x = FieldValue.of(field, a)
+                let y = FieldValue.of(field, b)
                 if FieldValue.ascending(x, y) { return ascending }
                 if FieldValue.ascending(y, x) { return !ascending }
             }
-            return a.id < b.id   // stable, reproducible order for equal keys
+            return a.id < b.id  // stable, reproducible order for equal keys
         }
     }
 
-    private static func writePage(_ view: XMLElement?, items: [StoredItem], restricted: Bool, shape: ItemShape,
-                                  store: StoreState, to out: XMLWriter) {
+    private static func writePage(
+        _ view: XMLElement?, items: [StoredItem], restricted: Bool, shape: ItemShape,
+        store: StoreState, to out: XMLWriter
+    ) {
         let limit = restricted ? restrictedLimit : unrestrictedLimit
         let requested = view?.attribute("MaxEntriesReturned").flatMap(Int.init) ?? limit
         let pageSize = max(0, min(requested, limit))
         let offset = max(0, view?.attribute("Offset").flatMap(Int.init) ?? 0)
         let fromEnd = view?.attribute("BasePoint") == "End"
         let total = items.count
-        let range: Range<Int> = fromEnd
+        let range: Range<Int> =
+            fromEnd
             ? max(0, total - offset - pageSize)..<max(0, total - offset)
             : min(offset, total)..<min(offset + pageSize, total)
         let page = items[range]
         let includesLast = fromEnd ? range.lowerBound == 0 : range.upperBound >= total
         ResponseMessage.write(name, error: nil, to: out) {
-            out.element("m:RootFolder", [
-                "IndexedPagingOffset": String(offset + page.count), "TotalItemsInView": String(total),
-                "IncludesLastItemInRange": includesLast ? "true" : "false",
-            ]) {
+            out.element(
+                "m:RootFolder",
+                [
+                    "IndexedPagingOffset": String(offset + page.count), "TotalItemsInView": String(total),
+                    "IncludesLastItemInRange": includesLast ? "true" : "false",
+                ]
+            ) {
                 out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, in: store, to: out) } }
             }
         }
     }
 
-    private static func writeCalendarView(_ view: XMLElement, folder: StoredFolder, items: [StoredItem], shape: ItemShape,
-                                          store: StoreState, to out: XMLWriter) {
+    private static func writeCalendarView(
+        _ view: XMLElement, folder: StoredFolder, items: [StoredItem], shape: ItemShape,
+        store: StoreState, to out: XMLWriter
+    ) {
         guard folder.folderClass == "IPF.Appointment" else {
-            ResponseMessage.write(name, error: StoreError(.calendarFolderIsInvalidForCalendarView,
-                                                          "CalendarView is only valid on calendar folders."), to: out)
+            ResponseMessage.write(
+                name,
+                error: StoreError(
+                    .calendarFolderIsInvalidForCalendarView,
+                    "CalendarView is only valid on calendar folders."), to: out)
             return
         }
         guard let start = view.attribute("StartDate").flatMap(EWSDateTime.parse),
-              let end = view.attribute("EndDate").flatMap(EWSDateTime.parse), start <= end else {
-            ResponseMessage.write(name, error: StoreError(.invalidRequest, "CalendarView needs StartDate before EndDate."), to: out)
+            let end = view.attribute("EndDate").flatMap(EWSDateTime.parse), start <= end
+        else {
+            ResponseMessage.write(
+                name, error: StoreError(.invalidRequest, "CalendarView needs StartDate before EndDate."), to: out)
             return
         }
         guard end.timeIntervalSince(start) <= maxCalendarViewSpan else {
-            ResponseMessage.write(name, error: StoreError(.calendarViewRangeTooBig,
-                "The Start to End range for the CalendarView element is more than the maximum allowed, currently 2 years."), to: out)
+            ResponseMessage.write(
+                name,
+                error: StoreError(
+                    .calendarViewRangeTooBig,
+                    "The Start to End range for the CalendarView element is more than the maximum allowed, currently 2 years."
+                ), to: out)
             return
         }
         let inView = CalendarExpansion.instances(of: items, from: start, to: end)
         let limit = min(view.attribute("MaxEntriesReturned").flatMap(Int.init) ?? unrestrictedLimit, unrestrictedLimit)
         let page = inView.prefix(max(0, limit))
         ResponseMessage.write(name, error: nil, to: out) {
-            out.element("m:RootFolder", [
-                "TotalItemsInView": String(inView.count),
-                "IncludesLastItemInRange": page.count == inView.count ? "true" : "false",
-            ]) {
+            out.element(
+                "m:RootFolder",
+                [
+                    "TotalItemsInView": String(inView.count),
+                    "IncludesLastItemInRange": page.count == inView.count ? "true" : "false",
+                ]
+            ) {
                 out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, in: store, to: out) } }
             }
         }

@@ -6,8 +6,10 @@ import XML
 enum GetFolder: SandboxOperation {
     static let name = "GetFolder"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         ResponseMessage.response(name, to: out) {
             for (index, id) in (request.child("FolderIds")?.children ?? []).enumerated() {
                 let result = Result { () throws(StoreError) in
@@ -28,8 +30,10 @@ enum GetFolder: SandboxOperation {
 enum FindFolder: SandboxOperation {
     static let name = "FindFolder"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let deep = request.attribute("Traversal") == "Deep"
         ResponseMessage.response(name, to: out) {
             for parentId in request.child("ParentFolderIds")?.children ?? [] {
@@ -37,7 +41,9 @@ enum FindFolder: SandboxOperation {
                 ResponseMessage.write(name, error: result.failure, to: out) {
                     guard case .success(let parent) = result else { return }
                     let found = descendants(of: parent.id, deep: deep, in: store)
-                    out.element("m:RootFolder", ["TotalItemsInView": String(found.count), "IncludesLastItemInRange": "true"]) {
+                    out.element(
+                        "m:RootFolder", ["TotalItemsInView": String(found.count), "IncludesLastItemInRange": "true"]
+                    ) {
                         out.element("t:Folders") { for f in found { FolderWriter.write(f, store: store, to: out) } }
                     }
                 }

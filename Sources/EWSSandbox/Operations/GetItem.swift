@@ -7,8 +7,10 @@ import XML
 enum GetItem: SandboxOperation {
     static let name = "GetItem"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let shape = ItemShape(request.child("ItemShape"), summary: false)
         ResponseMessage.response(name, to: out) {
             for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
@@ -17,7 +19,9 @@ enum GetItem: SandboxOperation {
                     return try store.resolveItem(id, context, allowingOccurrence: true)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    out.element("m:Items") { if case .success(let item) = result { ItemWriter.write(item, shape: shape, in: store, to: out) } }
+                    out.element("m:Items") {
+                        if case .success(let item) = result { ItemWriter.write(item, shape: shape, in: store, to: out) }
+                    }
                 }
             }
         }

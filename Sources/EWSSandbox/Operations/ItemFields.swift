@@ -30,13 +30,15 @@ enum ItemFields {
             case "UID": item.uid = field.trimmedText
             case "Recurrence":
                 do { item.recurrence = try Recurrence(xml: field) } catch {
-                    throw StoreError(ResponseCode(rawValue: "ErrorCalendarInvalidRecurrence"), "The recurrence is invalid: \(error)")
+                    throw StoreError(
+                        ResponseCode(rawValue: "ErrorCalendarInvalidRecurrence"), "The recurrence is invalid: \(error)")
                 }
             // The series keeps one zone, the start's (EndTimeZone differs only for travel).
             case "StartTimeZone", "MeetingTimeZone": item.timeZoneId = try windowsId(of: field, near: item.start)
             case "ToRecipients": item.toRecipients = field.children.compactMap(RequestValue.address)
             case "RequiredAttendees", "OptionalAttendees", "Resources":
-                let role: StoredAttendee.Role = name == "RequiredAttendees" ? .required : (name == "OptionalAttendees" ? .optional : .resource)
+                let role: StoredAttendee.Role =
+                    name == "RequiredAttendees" ? .required : (name == "OptionalAttendees" ? .optional : .resource)
                 item.attendees.removeAll { $0.role == role }
                 item.attendees += field.children("Attendee").compactMap { attendee in
                     RequestValue.address(attendee.child("Mailbox")).map { StoredAttendee(address: $0, role: role) }

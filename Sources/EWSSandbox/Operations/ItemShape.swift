@@ -4,7 +4,11 @@ import XML
 /// Which properties a GetItem or FindItem answer carries: the base shape plus
 /// the FieldURIs named in AdditionalProperties.
 struct ItemShape {
-    enum Base: String { case idOnly = "IdOnly", `default` = "Default", allProperties = "AllProperties" }
+    enum Base: String {
+        case idOnly = "IdOnly"
+        case `default` = "Default"
+        case allProperties = "AllProperties"
+    }
     var base: Base = .idOnly
     var fields: Set<String> = []
     /// For FindItem, Exchange leaves out bodies and recipient lists (PROTOCOL.md 3.1).

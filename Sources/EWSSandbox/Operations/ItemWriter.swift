@@ -26,17 +26,25 @@ enum ItemWriter {
 
     // Element order per item type (types.xsd: ItemType, then MessageType,
     // MeetingMessageType and the specific type; or CalendarItemType).
-    private static let itemPart = ["ParentFolderId", "ItemClass", "Subject", "Sensitivity", "Body", "DateTimeReceived",
-                                   "Size", "Importance", "IsDraft", "DateTimeSent", "DateTimeCreated", "ResponseObjects",
-                                   "DisplayTo", "HasAttachments", "LastModifiedTime"]
+    private static let itemPart = [
+        "ParentFolderId", "ItemClass", "Subject", "Sensitivity", "Body", "DateTimeReceived",
+        "Size", "Importance", "IsDraft", "DateTimeSent", "DateTimeCreated", "ResponseObjects",
+        "DisplayTo", "HasAttachments", "LastModifiedTime",
+    ]
     private static let messagePart = ["Sender", "ToRecipients", "From", "IsRead"]
-    private static let meetingPart = ["AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed",
-                                      "ResponseType", "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer"]
-    private static let calendarCore = ["Start", "End", "OriginalStart", "IsAllDayEvent", "LegacyFreeBusyStatus", "Location", "IsMeeting",
-                                       "IsCancelled", "IsRecurring", "MeetingRequestWasSent"]
+    private static let meetingPart = [
+        "AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed",
+        "ResponseType", "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer",
+    ]
+    private static let calendarCore = [
+        "Start", "End", "OriginalStart", "IsAllDayEvent", "LegacyFreeBusyStatus", "Location", "IsMeeting",
+        "IsCancelled", "IsRecurring", "MeetingRequestWasSent",
+    ]
     private static let people = ["Organizer", "RequiredAttendees", "OptionalAttendees", "Resources"]
-    private static let seriesPart = ["Recurrence", "FirstOccurrence", "LastOccurrence", "ModifiedOccurrences",
-                                     "DeletedOccurrences", "MeetingTimeZone", "StartTimeZone", "EndTimeZone"]
+    private static let seriesPart = [
+        "Recurrence", "FirstOccurrence", "LastOccurrence", "ModifiedOccurrences",
+        "DeletedOccurrences", "MeetingTimeZone", "StartTimeZone", "EndTimeZone",
+    ]
     private static let zoneIds = ["StartTimeZoneId", "EndTimeZoneId"]
     static let order: [ItemKind: [String]] = [
         .message: itemPart + messagePart,
@@ -45,7 +53,9 @@ enum ItemWriter {
             + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds,
         .meetingResponse: itemPart + messagePart + meetingPart
             + ["Start", "End", "Location", "Recurrence", "CalendarItemType", "ProposedStart", "ProposedEnd"],
-        .meetingCancellation: itemPart + messagePart + meetingPart + ["Start", "End", "Location", "Recurrence", "CalendarItemType"],
+        .meetingCancellation: itemPart + messagePart + meetingPart + [
+            "Start", "End", "Location", "Recurrence", "CalendarItemType",
+        ],
         .calendarItem: itemPart + ["UID", "RecurrenceId", "DateTimeStamp"] + calendarCore
             + ["IsResponseRequested", "CalendarItemType", "MyResponseType"] + people
             + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds + ["IsOrganizer"],
@@ -57,12 +67,22 @@ enum ItemWriter {
         let groups: [(String, [String])] = [
             ("item", itemPart),
             ("message", messagePart),
-            ("meeting", ["AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed", "ResponseType",
-                         "ProposedStart", "ProposedEnd"]),
+            (
+                "meeting",
+                [
+                    "AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed", "ResponseType",
+                    "ProposedStart", "ProposedEnd",
+                ]
+            ),
             ("meetingRequest", ["MeetingRequestType", "IntendedFreeBusyStatus"]),
-            ("calendar", ["UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer", "CalendarItemType", "MyResponseType",
-                          "Duration", "AppointmentSequenceNumber", "AppointmentState", "IsResponseRequested"]
-                + calendarCore + people + seriesPart + zoneIds),
+            (
+                "calendar",
+                [
+                    "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer", "CalendarItemType", "MyResponseType",
+                    "Duration", "AppointmentSequenceNumber", "AppointmentState", "IsResponseRequested",
+                ]
+                    + calendarCore + people + seriesPart + zoneIds
+            ),
         ]
         for (prefix, names) in groups {
             for name in names where map[name] == nil { map[name] = prefix + ":" + name }
@@ -87,9 +107,15 @@ enum ItemWriter {
                         out.element("t:Mailbox") { writeMailboxContent(attendee.address, to: out) }
                         if item.isOrganizer {
                             out.element("t:ResponseType", text: attendee.responseType)
-                            if let time = attendee.lastResponseTime { out.element("t:LastResponseTime", text: EWSDateTime.format(time)) }
-                            if let start = attendee.proposedStart { out.element("t:ProposedStart", text: EWSDateTime.format(start)) }
-                            if let end = attendee.proposedEnd { out.element("t:ProposedEnd", text: EWSDateTime.format(end)) }
+                            if let time = attendee.lastResponseTime {
+                                out.element("t:LastResponseTime", text: EWSDateTime.format(time))
+                            }
+                            if let start = attendee.proposedStart {
+                                out.element("t:ProposedStart", text: EWSDateTime.format(start))
+                            }
+                            if let end = attendee.proposedEnd {
+                                out.element("t:ProposedEnd", text: EWSDateTime.format(end))
+                            }
                         }
                     }
                 }
@@ -118,7 +144,9 @@ enum ItemWriter {
         case "IsRead": bool(item.isRead)
         case "AssociatedCalendarItemId":
             if let id = item.associatedCalendarItemId {
-                out.element("t:AssociatedCalendarItemId", ["Id": id, "ChangeKey": store.items[id]?.changeKey ?? IDCodec.changeKey(id: id, version: 1)])
+                out.element(
+                    "t:AssociatedCalendarItemId",
+                    ["Id": id, "ChangeKey": store.items[id]?.changeKey ?? IDCodec.changeKey(id: id, version: 1)])
             }
         case "IsDelegated": bool(false)
         case "IsOutOfDate": bool(item.isOutOfDate)
@@ -183,7 +211,9 @@ enum ItemWriter {
         case "ModifiedOccurrences":
             guard !item.modifiedOccurrences.isEmpty else { return }
             out.element("t:ModifiedOccurrences") {
-                for o in item.modifiedOccurrences { info("Occurrence", originalStart: o.originalStart, start: o.start, end: o.end) }
+                for o in item.modifiedOccurrences {
+                    info("Occurrence", originalStart: o.originalStart, start: o.start, end: o.end)
+                }
             }
         default:
             guard !item.deletedOccurrences.isEmpty else { return }
@@ -210,10 +240,17 @@ enum ItemWriter {
     private static func writeResponseObjects(_ item: StoredItem, to out: XMLWriter) {
         var names: [String]
         switch item.kind {
-        case .meetingRequest: names = ["AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem", "ProposeNewTime"]
+        case .meetingRequest:
+            names = [
+                "AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem",
+                "ProposeNewTime",
+            ]
         case .meetingCancellation: names = ["RemoveItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem"]
         case .calendarItem where item.isOrganizer: names = ["CancelCalendarItem", "ForwardItem"]
-        case .calendarItem where item.isMeeting: names = ["AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem"]
+        case .calendarItem where item.isMeeting:
+            names = [
+                "AcceptItem", "TentativelyAcceptItem", "DeclineItem", "ReplyToItem", "ReplyAllToItem", "ForwardItem",
+            ]
         default: names = ["ReplyToItem", "ReplyAllToItem", "ForwardItem"]
         }
         if item.isCancelled, item.kind == .calendarItem { names = ["ForwardItem"] }
@@ -223,7 +260,10 @@ enum ItemWriter {
     /// An xs:duration such as `PT1H30M`.
     static func duration(_ seconds: TimeInterval) -> String {
         let total = max(0, Int(seconds))
-        let days = total / 86_400, hours = total / 3600 % 24, minutes = total / 60 % 60, secs = total % 60
+        let days = total / 86_400
+        let hours = total / 3600 % 24
+        let minutes = total / 60 % 60
+        let secs = total % 60
         var text = "P" + (days > 0 ? "\(days)D" : "") + "T"
         if hours > 0 { text += "\(hours)H" }
         if minutes > 0 { text += "\(minutes)M" }

@@ -6,8 +6,10 @@ import XML
 enum MoveItem: SandboxOperation {
     static let name = "MoveItem"
 
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let returnIds = request.childText("ReturnNewItemIds") != "false"
         guard let target = request.child("ToFolderId")?.children.first else {
             throw SOAPFault(.invalidRequest, "ToFolderId is required.")
@@ -18,14 +20,17 @@ enum MoveItem: SandboxOperation {
                     if let fault = context.itemFault(index) { throw fault }
                     let item = try store.resolveItem(id, context, allowingOccurrence: true)
                     guard item.occurrenceOf == nil else {
-                        throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotMoveOrCopyOccurrence"),
-                                         "An occurrence of a recurring meeting cannot be moved.")
+                        throw StoreError(
+                            ResponseCode(rawValue: "ErrorCalendarCannotMoveOrCopyOccurrence"),
+                            "An occurrence of a recurring meeting cannot be moved.")
                     }
                     let folder = try store.resolveFolder(target, context)
                     return try store.move(item.id, to: folder.id, now: context.now)
                 }
                 ResponseMessage.write(name, error: result.failure, to: out) {
-                    out.element("m:Items") { if returnIds, case .success(let moved) = result { ItemWriter.writeId(moved, to: out) } }
+                    out.element("m:Items") {
+                        if returnIds, case .success(let moved) = result { ItemWriter.writeId(moved, to: out) }
+                    }
                 }
             }
         }

@@ -20,8 +20,9 @@ struct OperationContext {
 /// store, writes the `m:<Name>Response` element. No I/O.
 protocol SandboxOperation: Sendable {
     static var name: String { get }
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault)
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter) throws(SOAPFault)
 }
 
 /// Lookups every operation needs, with Exchange's access rules: the caller's
@@ -53,8 +54,10 @@ extension StoreState {
     /// master's InstanceIndex) or a `t:RecurringMasterItemId` (the master of
     /// an occurrence). Occurrences are not stored: only operations that pass
     /// `allowingOccurrence` can work on one.
-    func resolveItem(_ element: XMLElement, _ context: OperationContext,
-                     allowingOccurrence: Bool = false) throws(StoreError) -> StoredItem {
+    func resolveItem(
+        _ element: XMLElement, _ context: OperationContext,
+        allowingOccurrence: Bool = false
+    ) throws(StoreError) -> StoredItem {
         let item: StoredItem
         switch element.localName {
         case "OccurrenceItemId":
@@ -64,8 +67,9 @@ extension StoreState {
             item = try occurrence(of: element.attribute("RecurringMasterId") ?? "", index: index)
         case "RecurringMasterItemId":
             guard let master = try instance(element.attribute("OccurrenceId") ?? "").occurrenceOf else {
-                throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotUseIdForRecurringMasterId"),
-                                 "The OccurrenceId does not identify an occurrence of a recurring master.")
+                throw StoreError(
+                    ResponseCode(rawValue: "ErrorCalendarCannotUseIdForRecurringMasterId"),
+                    "The OccurrenceId does not identify an occurrence of a recurring master.")
             }
             item = try self.item(master)
         default:
@@ -73,8 +77,10 @@ extension StoreState {
         }
         try authorize(item.mailbox, context)
         if item.occurrenceOf != nil, !allowingOccurrence {
-            throw StoreError(.invalidOperation, "The sandbox changes a recurring meeting as a whole: use the id of its "
-                             + "recurring master (DeleteItem removes one occurrence, UpdateItem moves one).")
+            throw StoreError(
+                .invalidOperation,
+                "The sandbox changes a recurring meeting as a whole: use the id of its "
+                    + "recurring master (DeleteItem removes one occurrence, UpdateItem moves one).")
         }
         return item
     }

@@ -7,7 +7,9 @@ import XML
 /// Exists on the fields the bot and exchangelib filter on.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/restriction
 indirect enum Restriction {
-    case and([Restriction]), or([Restriction]), not(Restriction)
+    case and([Restriction])
+    case or([Restriction])
+    case not(Restriction)
     case compare(Comparison, field: String, constant: String)
     case contains(field: String, constant: String, mode: String, ignoreCase: Bool)
     case exists(field: String)
@@ -32,9 +34,10 @@ indirect enum Restriction {
         case "Exists":
             self = .exists(field: field)
         case "Contains":
-            self = .contains(field: field, constant: element.child("Constant")?.attribute("Value") ?? "",
-                             mode: element.attribute("ContainmentMode") ?? "Substring",
-                             ignoreCase: element.attribute("ContainmentComparison")?.contains("IgnoreCase") ?? false)
+            self = .contains(
+                field: field, constant: element.child("Constant")?.attribute("Value") ?? "",
+                mode: element.attribute("ContainmentMode") ?? "Substring",
+                ignoreCase: element.attribute("ContainmentComparison")?.contains("IgnoreCase") ?? false)
         default:
             guard let comparison = Comparison(rawValue: name) else {
                 throw SOAPFault(.invalidRequest, "The sandbox does not support the restriction \(name).")
@@ -53,7 +56,10 @@ indirect enum Restriction {
         case .contains(let field, let constant, let mode, let ignoreCase):
             guard case .text(var value)? = FieldValue.of(field, item) else { return false }
             var needle = constant
-            if ignoreCase { value = value.lowercased(); needle = needle.lowercased() }
+            if ignoreCase {
+                value = value.lowercased()
+                needle = needle.lowercased()
+            }
             switch mode {
             case "FullString": return value == needle
             case "Prefixed": return value.hasPrefix(needle)
@@ -78,7 +84,10 @@ indirect enum Restriction {
 
 /// A property value of a stored item, for restrictions and sorting.
 enum FieldValue {
-    case text(String), date(Date), bool(Bool), number(Int)
+    case text(String)
+    case date(Date)
+    case bool(Bool)
+    case number(Int)
 
     static func of(_ uri: String, _ item: StoredItem) -> FieldValue? {
         switch uri {
@@ -118,14 +127,21 @@ enum FieldValue {
     func compare(to constant: String) -> ComparisonResult? {
         switch self {
         case .text(let value):
-            return value.lowercased() == constant.lowercased() ? .orderedSame
+            return value.lowercased() == constant.lowercased()
+                ? .orderedSame
                 : (value.lowercased() < constant.lowercased() ? .orderedAscending : .orderedDescending)
         case .date(let value):
-            return EWSDateTime.parse(constant).map { value == $0 ? .orderedSame : (value < $0 ? .orderedAscending : .orderedDescending) }
+            return EWSDateTime.parse(constant).map {
+                value == $0 ? .orderedSame : (value < $0 ? .orderedAscending : .orderedDescending)
+            }
         case .bool(let value):
-            return RequestValue.bool(constant).map { value == $0 ? .orderedSame : (value ? .orderedDescending : .orderedAscending) }
+            return RequestValue.bool(constant).map {
+                value == $0 ? .orderedSame : (value ? .orderedDescending : .orderedAscending)
+            }
         case .number(let value):
-            return Int(constant).map { value == $0 ? .orderedSame : (value < $0 ? .orderedAscending : .orderedDescending) }
+            return Int(constant).map {
+                value == $0 ? .orderedSame : (value < $0 ? .orderedAscending : .orderedDescending)
+            }
         }
     }
 

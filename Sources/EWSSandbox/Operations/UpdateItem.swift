@@ -8,8 +8,10 @@ import XML
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/updateitem-operation
 enum UpdateItem: SandboxOperation {
     static let name = "UpdateItem"
-    static func run(_ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
-                    _ out: XMLWriter) throws(SOAPFault) {
+    static func run(
+        _ request: XMLElement, _ context: OperationContext, _ store: inout StoreState,
+        _ out: XMLWriter
+    ) throws(SOAPFault) {
         let conflict = request.attribute("ConflictResolution") ?? "AutoResolve"
         let sending = request.attribute("SendMeetingInvitationsOrCancellations")
         ResponseMessage.response(name, to: out) {
@@ -26,8 +28,10 @@ enum UpdateItem: SandboxOperation {
         }
     }
 
-    private static func update(_ change: XMLElement, conflict: String, sending: String?,
-                               _ context: OperationContext, _ store: inout StoreState) throws(StoreError) -> StoredItem {
+    private static func update(
+        _ change: XMLElement, conflict: String, sending: String?,
+        _ context: OperationContext, _ store: inout StoreState
+    ) throws(StoreError) -> StoredItem {
         let idNames: Set = ["ItemId", "OccurrenceItemId", "RecurringMasterItemId"]
         guard let idElement = change.children.first(where: { idNames.contains($0.localName) }) else {
             throw StoreError(.invalidRequest, "ItemId is required.")
@@ -35,12 +39,14 @@ enum UpdateItem: SandboxOperation {
         var item = try store.resolveItem(idElement, context, allowingOccurrence: true)
         // A stale ChangeKey loses unless the client says to overwrite (ConflictResolution).
         if let key = idElement.attribute("ChangeKey"), key != item.changeKey, conflict != "AlwaysOverwrite" {
-            throw StoreError(.irresolvableConflict,
-                             "The change key passed in the request does not match the current change key for the item.")
+            throw StoreError(
+                .irresolvableConflict,
+                "The change key passed in the request does not match the current change key for the item.")
         }
         if item.kind == .calendarItem, sending == nil {
-            throw StoreError(ResponseCode(rawValue: "ErrorSendMeetingInvitationsOrCancellationsRequired"),
-                             "SendMeetingInvitationsOrCancellations is required for calendar items.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorSendMeetingInvitationsOrCancellationsRequired"),
+                "SendMeetingInvitationsOrCancellations is required for calendar items.")
         }
         let before = item.attendees.map(\.address.email)
         var changed: Set<String> = []
@@ -48,7 +54,12 @@ enum UpdateItem: SandboxOperation {
             let uri = update.child("FieldURI")?.attribute("FieldURI") ?? ""
             switch update.localName {
             case "SetItemField", "AppendToItemField":
-                guard let value = update.children.first(where: { $0.localName != "FieldURI" && $0.localName != "ExtendedFieldURI" && $0.localName != "IndexedFieldURI" }) else { continue }
+                guard
+                    let value = update.children.first(where: {
+                        $0.localName != "FieldURI" && $0.localName != "ExtendedFieldURI"
+                            && $0.localName != "IndexedFieldURI"
+                    })
+                else { continue }
                 changed.formUnion(try ItemFields.apply(value, to: &item))
             case "DeleteItemField":
                 changed.insert(uri)
@@ -64,8 +75,9 @@ enum UpdateItem: SandboxOperation {
         item.version += 1
         item.lastModified = context.now
         store.put(item)
-        try store.publishChanges(of: item.id, changed: changed, previousAttendees: before,
-                                 sending: sending ?? "SendToNone", now: context.now)
+        try store.publishChanges(
+            of: item.id, changed: changed, previousAttendees: before,
+            sending: sending ?? "SendToNone", now: context.now)
         return try store.item(item.id)
     }
 

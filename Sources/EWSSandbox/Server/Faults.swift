@@ -10,7 +10,8 @@ public struct FaultRule: Sendable, Codable, Equatable {
         /// SOAP fault ErrorServerBusy with BackOffMilliseconds = `value` (default 500).
         case busy
         /// HTTP 503 / 429 with Retry-After = `value` seconds (default 1).
-        case http503 = "503", http429 = "429"
+        case http503 = "503"
+        case http429 = "429"
         /// `value` milliseconds added before the answer (default 20).
         case latency
         /// The connection is closed without an answer.
@@ -34,8 +35,10 @@ public struct FaultRule: Sendable, Codable, Equatable {
     public var value: Int?
     public var code: String?
 
-    public init(kind: Kind, rate: Double? = nil, calls: [Int]? = nil, every: Int? = nil, operations: [String]? = nil,
-                value: Int? = nil, code: String? = nil) {
+    public init(
+        kind: Kind, rate: Double? = nil, calls: [Int]? = nil, every: Int? = nil, operations: [String]? = nil,
+        value: Int? = nil, code: String? = nil
+    ) {
         self.kind = kind
         self.rate = rate
         self.calls = calls
@@ -50,7 +53,8 @@ public struct FaultRule: Sendable, Codable, Equatable {
     public init(parsing text: String) throws(FaultParseError) {
         let parts = text.split(separator: ":").map(String.init)
         guard let first = parts.first, let kind = Kind(rawValue: first) else {
-            throw FaultParseError("unknown fault kind in '\(text)' (kinds: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw FaultParseError(
+                "unknown fault kind in '\(text)' (kinds: \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         self.init(kind: kind)
         for part in parts.dropFirst() {
@@ -59,21 +63,27 @@ public struct FaultRule: Sendable, Codable, Equatable {
             let (key, value) = (pair[0], pair[1])
             switch key {
             case "rate":
-                guard let r = Double(value), (0...1).contains(r) else { throw FaultParseError("rate must be 0…1 in '\(text)'") }
+                guard let r = Double(value), (0...1).contains(r) else {
+                    throw FaultParseError("rate must be 0…1 in '\(text)'")
+                }
                 rate = r
             case "calls":
                 let numbers = value.split(separator: ",").compactMap { Int($0) }
                 guard !numbers.isEmpty else { throw FaultParseError("calls must be numbers in '\(text)'") }
                 calls = numbers
             case "every":
-                guard let n = Int(value), n > 0 else { throw FaultParseError("every must be a positive number in '\(text)'") }
+                guard let n = Int(value), n > 0 else {
+                    throw FaultParseError("every must be a positive number in '\(text)'")
+                }
                 every = n
             case "value":
                 guard let n = Int(value), n >= 0 else { throw FaultParseError("value must be a number in '\(text)'") }
                 self.value = n
             case "ops": operations = value.split(separator: ",").map(String.init)
             case "code": code = value
-            default: throw FaultParseError("unknown fault option '\(key)' in '\(text)' (rate, calls, every, value, ops, code)")
+            default:
+                throw FaultParseError(
+                    "unknown fault option '\(key)' in '\(text)' (rate, calls, every, value, ops, code)")
             }
         }
         if rate == nil, calls == nil, every == nil { rate = 1 }
@@ -87,7 +97,12 @@ public struct FaultParseError: Error, CustomStringConvertible, Sendable {
 
 /// What happens to one call.
 struct FaultDecision {
-    enum Action { case none, busy(Int), http(Int, retryAfter: Int), drop, truncate, malformed }
+    enum Action {
+        case none
+        case busy(Int)
+        case http(Int, retryAfter: Int)
+        case drop, truncate, malformed
+    }
     var action: Action = .none
     var latencyMilliseconds = 0
     /// Per-item errors: index -> error.

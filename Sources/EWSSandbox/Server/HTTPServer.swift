@@ -23,7 +23,9 @@ public final class SandboxServer: Sendable {
     public var url: String { "http://127.0.0.1:\(port)/EWS/Exchange.asmx" }
 
     /// Starts listening on 127.0.0.1 (`port` 0 picks a free one).
-    public static func start(_ sandbox: Sandbox, port: Int = 0, threads: Int = System.coreCount) async throws -> SandboxServer {
+    public static func start(_ sandbox: Sandbox, port: Int = 0, threads: Int = System.coreCount) async throws
+        -> SandboxServer
+    {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let maxBytes = sandbox.options.maxRequestBytes
         let bootstrap = ServerBootstrap(group: group)
@@ -91,8 +93,9 @@ private final class HTTPHandler: ChannelInboundHandler {
             if tooLarge {
                 response = SandboxResponse(status: 413, headers: [("Content-Length", "0")], body: [])
             } else {
-                let request = SandboxRequest(method: head.method.rawValue, path: head.uri,
-                                             headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                let request = SandboxRequest(
+                    method: head.method.rawValue, path: head.uri,
+                    headers: head.headers.map { ($0.name, $0.value) }, body: body)
                 response = sandbox.handle(request)
             }
             let keepAlive = head.isKeepAlive && response.delivery == .normal
@@ -108,7 +111,9 @@ private final class HTTPHandler: ChannelInboundHandler {
         }
     }
 
-    private func write(_ response: SandboxResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func write(
+        _ response: SandboxResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         if response.delivery == .drop {
             context.close(promise: nil)
             return
@@ -117,14 +122,18 @@ private final class HTTPHandler: ChannelInboundHandler {
         headers.replaceOrAdd(name: "Content-Length", value: String(response.body.count))
         headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let status = HTTPResponseStatus(statusCode: response.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: status, headers: headers))), promise: nil)
         // A truncated answer stops halfway and the connection closes.
-        let bytes = response.delivery == .truncate ? Array(response.body.prefix(response.body.count / 2)) : response.body
+        let bytes =
+            response.delivery == .truncate ? Array(response.body.prefix(response.body.count / 2)) : response.body
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)
         let channel = context.channel
         if response.delivery == .truncate {
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer)))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer)))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
             return
         }
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)

@@ -41,11 +41,14 @@ struct EnvelopeWriter {
         out.start("s:Envelope")
         out.namespace("s", Namespace.soap)
         out.element("s:Header") {
-            out.element("h:ServerVersionInfo", [
-                "MajorVersion": String(serverVersion.major), "MinorVersion": String(serverVersion.minor),
-                "MajorBuildNumber": String(serverVersion.majorBuild), "MinorBuildNumber": String(serverVersion.minorBuild),
-                "Version": serverVersion.version, "xmlns:h": Namespace.types, "xmlns": Namespace.types,
-            ])
+            out.element(
+                "h:ServerVersionInfo",
+                [
+                    "MajorVersion": String(serverVersion.major), "MinorVersion": String(serverVersion.minor),
+                    "MajorBuildNumber": String(serverVersion.majorBuild),
+                    "MinorBuildNumber": String(serverVersion.minorBuild),
+                    "Version": serverVersion.version, "xmlns:h": Namespace.types, "xmlns": Namespace.types,
+                ])
         }
         out.start("s:Body")
         try content(out)

@@ -64,7 +64,8 @@ public final class Sandbox: Sendable {
         GetFolder.self, FindFolder.self, FindItem.self, GetItem.self, CreateItem.self, UpdateItem.self,
         DeleteItem.self, MoveItem.self, ConvertId.self,
     ]
-    static let operations: [String: any SandboxOperation.Type] = Dictionary(uniqueKeysWithValues: implemented.map { ($0.name, $0) })
+    static let operations: [String: any SandboxOperation.Type] = Dictionary(
+        uniqueKeysWithValues: implemented.map { ($0.name, $0) })
 
     public init(options: SandboxOptions = SandboxOptions(), store: StoreState = StoreState()) throws(XMLError) {
         self.options = options
@@ -112,17 +113,23 @@ public final class Sandbox: Sendable {
         guard path == Self.endpointPath else { return plain(404, "Not Found") }
         guard request.method == "POST" else { return plain(405, "Method Not Allowed") }
         guard let user = authenticate(request.header("Authorization")) else {
-            return SandboxResponse(status: 401, headers: [
-                ("WWW-Authenticate", "Basic realm=\"127.0.0.1\""),
-                ("WWW-Authenticate", "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", error=\"invalid_token\""),
-                ("Content-Length", "0"),
-            ], body: [])
+            return SandboxResponse(
+                status: 401,
+                headers: [
+                    ("WWW-Authenticate", "Basic realm=\"127.0.0.1\""),
+                    (
+                        "WWW-Authenticate",
+                        "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", error=\"invalid_token\""
+                    ),
+                    ("Content-Length", "0"),
+                ], body: [])
         }
         let (body, operation, decision) = process(request.body, user: user)
         var response: SandboxResponse
         switch decision.action {
         case .drop: response = SandboxResponse(status: 200, headers: [], body: [], delivery: .drop)
-        case .malformed: response = xml(200, Array("<s:Envelope xmlns:s=\"\(Namespace.soap)\"><s:Body><m:\(operation)Resp".utf8))
+        case .malformed:
+            response = xml(200, Array("<s:Envelope xmlns:s=\"\(Namespace.soap)\"><s:Body><m:\(operation)Resp".utf8))
         case .http(let status, let retryAfter):
             response = plain(status, status == 429 ? "Too Many Requests" : "Service Unavailable")
             response.headers.append(("Retry-After", String(retryAfter)))
@@ -144,12 +151,20 @@ public final class Sandbox: Sendable {
         do {
             document = try XMLDocument(bytes, limits: ParseLimits(maxBytes: options.maxRequestBytes))
         } catch {
-            return (answerFault(.schemaValidation(line: error.line ?? 1, position: error.column ?? 1, violation: error.message)), "", FaultDecision())
+            return (
+                answerFault(
+                    .schemaValidation(line: error.line ?? 1, position: error.column ?? 1, violation: error.message)),
+                "", FaultDecision()
+            )
         }
         guard let envelopeElement = document.root, envelopeElement.localName == "Envelope",
-              envelopeElement.namespaceURI == Namespace.soap,
-              let operationElement = envelopeElement.child("Body")?.children.first else {
-            return (answerFault(SOAPFault(.invalidRequest, "The request is not a SOAP 1.1 envelope with a Body.")), "", FaultDecision())
+            envelopeElement.namespaceURI == Namespace.soap,
+            let operationElement = envelopeElement.child("Body")?.children.first
+        else {
+            return (
+                answerFault(SOAPFault(.invalidRequest, "The request is not a SOAP 1.1 envelope with a Body.")), "",
+                FaultDecision()
+            )
         }
         let name = operationElement.localName
         let decision = faults.decide(operation: name)
@@ -158,17 +173,20 @@ public final class Sandbox: Sendable {
         }
         do {
             if let validator, let violation = validator.violations(ofEnvelope: document).first {
-                throw SOAPFault.schemaValidation(line: violation.line ?? 0, position: violation.column ?? 0,
-                                                 violation: violation.message)
+                throw SOAPFault.schemaValidation(
+                    line: violation.line ?? 0, position: violation.column ?? 0,
+                    violation: violation.message)
             }
             guard operationElement.namespaceURI == Namespace.messages, let operation = Self.operations[name] else {
-                throw SOAPFault(.invalidRequest, "The request is invalid: the sandbox does not implement the operation \(name).")
+                throw SOAPFault(
+                    .invalidRequest, "The request is invalid: the sandbox does not implement the operation \(name).")
             }
             let header = envelopeElement.child("Header")
             try checkVersion(header)
             let mailbox = try actingMailbox(header, user: user)
-            let context = OperationContext(user: user, mailbox: mailbox, now: now, itemFault: decision.itemFault,
-                                           timeZoneId: header?.path("TimeZoneContext", "TimeZoneDefinition")?.attribute("Id"))
+            let context = OperationContext(
+                user: user, mailbox: mailbox, now: now, itemFault: decision.itemFault,
+                timeZoneId: header?.path("TimeZoneContext", "TimeZoneDefinition")?.attribute("Id"))
             // An operation throws before it changes anything, so a fault leaves the store as it was.
             let bytes = try envelope.envelope { out in
                 try withStore { state in try operation.run(operationElement, context, &state, out) }
@@ -177,7 +195,10 @@ public final class Sandbox: Sendable {
         } catch let fault as SOAPFault {
             return (answerFault(fault), name, decision)
         } catch {
-            return (answerFault(SOAPFault(.internalServerError, "The sandbox could not write the answer: \(error)")), name, decision)
+            return (
+                answerFault(SOAPFault(.internalServerError, "The sandbox could not write the answer: \(error)")), name,
+                decision
+            )
         }
     }
 
@@ -197,10 +218,13 @@ public final class Sandbox: Sendable {
             switch parts[0].lowercased() {
             case "basic":
                 guard let data = Data(base64Encoded: parts[1]), let text = String(data: data, encoding: .utf8),
-                      let colon = text.firstIndex(of: ":") else { return nil }
+                    let colon = text.firstIndex(of: ":")
+                else { return nil }
                 let user = String(text[..<colon]).lowercased()
                 let password = String(text[text.index(after: colon)...])
-                guard let mailbox = state.mailbox(user), let expected = mailbox.password, expected == password else { return nil }
+                guard let mailbox = state.mailbox(user), let expected = mailbox.password, expected == password else {
+                    return nil
+                }
                 return mailbox.address.email
             case "bearer":
                 return state.mailboxes.values.first { $0.token != nil && $0.token == parts[1] }?.address.email
@@ -213,13 +237,16 @@ public final class Sandbox: Sendable {
     /// The mailbox a request acts as: the caller's, or the one named by ExchangeImpersonation.
     private func actingMailbox(_ header: XMLElement?, user: String) throws -> String {
         guard let sid = header?.child("ExchangeImpersonation")?.child("ConnectingSID") else { return user }
-        let target = (sid.childText("PrimarySmtpAddress") ?? sid.childText("SmtpAddress") ?? sid.childText("PrincipalName") ?? "").lowercased()
+        let target =
+            (sid.childText("PrimarySmtpAddress") ?? sid.childText("SmtpAddress") ?? sid.childText("PrincipalName") ?? "")
+            .lowercased()
         return try withStore { state in
             guard state.mailbox(target) != nil else {
                 throw SOAPFault(.nonExistentMailbox, "The impersonation principal name is invalid.")
             }
             guard target == user || state.mailbox(user)?.canImpersonate == true else {
-                throw SOAPFault(.impersonateUserDenied, "The account does not have permission to impersonate the requested user.")
+                throw SOAPFault(
+                    .impersonateUserDenied, "The account does not have permission to impersonate the requested user.")
             }
             return target
         }
@@ -239,7 +266,8 @@ public final class Sandbox: Sendable {
     }
 
     private func plain(_ status: Int, _ text: String) -> SandboxResponse {
-        SandboxResponse(status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
+        SandboxResponse(
+            status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
     }
 
     /// Inspection and control for tests: `GET` (or `POST`) `/_sandbox/state` dumps the store;

@@ -36,7 +36,9 @@ enum IDCodec {
     }
 
     private static func decode(_ id: String) -> String? {
-        guard id.hasPrefix(prefix), let data = Data(base64Encoded: String(id.dropFirst(prefix.count))) else { return nil }
+        guard id.hasPrefix(prefix), let data = Data(base64Encoded: String(id.dropFirst(prefix.count))) else {
+            return nil
+        }
         return String(data: data, encoding: .utf8)
     }
 

@@ -29,7 +29,8 @@ extension StoredItem {
         pattern.deletedOccurrences = []
         pattern.modifiedOccurrences = []
         guard let first = pattern.firstOccurrence else {
-            throw StoreError(ResponseCode(rawValue: "ErrorRecurrenceHasNoOccurrence"), "The recurrence has no occurrence.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorRecurrenceHasNoOccurrence"), "The recurrence has no occurrence.")
         }
         start = first.start
         end = first.end
@@ -61,40 +62,51 @@ extension StoreState {
     /// The occurrence `find` picks from the master's series, with Exchange's
     /// errors for an item that is no master, a deleted occurrence and one the
     /// series does not have.
-    private func occurrence(of master: StoredItem, _ find: (RecurringSeries) -> Occurrence?) throws(StoreError) -> StoredItem {
+    private func occurrence(of master: StoredItem, _ find: (RecurringSeries) -> Occurrence?) throws(StoreError)
+        -> StoredItem
+    {
         guard let series = master.series else {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarCannotUseIdForOccurrenceId"),
-                             "The item is not a recurring master, so it has no occurrences.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarCannotUseIdForOccurrenceId"),
+                "The item is not a recurring master, so it has no occurrences.")
         }
         if let o = find(series) { return master.instance(o) }
         var undeleted = series
         undeleted.deletedOccurrences = []
         if find(undeleted) != nil {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarOccurrenceIsDeletedFromRecurrence"),
-                             "The occurrence was deleted from the recurrence.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarOccurrenceIsDeletedFromRecurrence"),
+                "The occurrence was deleted from the recurrence.")
         }
-        throw StoreError(ResponseCode(rawValue: "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange"),
-                         "The occurrence index is out of the recurrence range.")
+        throw StoreError(
+            ResponseCode(rawValue: "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange"),
+            "The occurrence index is out of the recurrence range.")
     }
 
     /// Moves one occurrence (UpdateItem of its Start and End): its master
     /// records the exception. The sandbox changes no other field of an
     /// occurrence and sends no exception requests, so it refuses those.
-    mutating func moveOccurrence(_ occurrence: StoredItem, changed: Set<String>, sending: String,
-                                 now: Date) throws(StoreError) {
+    mutating func moveOccurrence(
+        _ occurrence: StoredItem, changed: Set<String>, sending: String,
+        now: Date
+    ) throws(StoreError) {
         guard let masterId = occurrence.occurrenceOf, let originalStart = occurrence.recurrenceId,
-              let start = occurrence.start, let end = occurrence.end else { return }
+            let start = occurrence.start, let end = occurrence.end
+        else { return }
         guard changed.isSubset(of: ["calendar:Start", "calendar:End"]) else {
             throw StoreError(.invalidOperation, "The sandbox changes only the Start and End of a single occurrence.")
         }
         guard start <= end else {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
-                             "The end date is earlier than the start date.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
+                "The end date is earlier than the start date.")
         }
         let master = try item(masterId)
         if master.isOrganizer, master.isMeeting, sending != "SendToNone" {
-            throw StoreError(.invalidOperation, "The sandbox sends no updates of a single occurrence: "
-                             + "use SendToNone, or change the whole series.")
+            throw StoreError(
+                .invalidOperation,
+                "The sandbox sends no updates of a single occurrence: "
+                    + "use SendToNone, or change the whole series.")
         }
         try update(masterId, now: now) { master in
             master.modifiedOccurrences.removeAll { $0.originalStart == originalStart }
@@ -109,8 +121,9 @@ extension StoreState {
         guard let masterId = occurrence.occurrenceOf, let originalStart = occurrence.recurrenceId else { return }
         let master = try update(masterId, now: now) { $0.deleteOccurrence(originalStart) }
         if master.isOrganizer, master.isMeeting, cancellations != "SendToNone" {
-            try sendCancellations(for: masterId, occurrence: occurrence, note: nil,
-                                  saveCopy: cancellations == "SendToAllAndSaveCopy", now: now)
+            try sendCancellations(
+                for: masterId, occurrence: occurrence, note: nil,
+                saveCopy: cancellations == "SendToAllAndSaveCopy", now: now)
         }
     }
 }

@@ -3,7 +3,9 @@ import Foundation
 
 /// How an attendee answers a meeting request.
 enum MeetingAnswer: String, Sendable {
-    case accept = "Accept", tentative = "Tentative", decline = "Decline"
+    case accept = "Accept"
+    case tentative = "Tentative"
+    case decline = "Decline"
 
     var itemClass: String {
         switch self {
@@ -44,29 +46,40 @@ extension StoreState {
     /// Answers a meeting request, given the request or the attendee's calendar
     /// item. Returns the ids Exchange reports: the attendee's re-created
     /// calendar item and the request's copy in Deleted Items.
-    mutating func answer(_ referenceId: String, _ answer: MeetingAnswer, _ options: AnswerOptions,
-                         now: Date) throws(StoreError) -> [StoredItem] {
+    mutating func answer(
+        _ referenceId: String, _ answer: MeetingAnswer, _ options: AnswerOptions,
+        now: Date
+    ) throws(StoreError) -> [StoredItem] {
         let reference = try item(referenceId)
         let request: StoredItem?
         switch reference.kind {
         case .meetingRequest:
             request = reference
         case .calendarItem where reference.isMeeting:
-            request = find("inbox", of: reference.mailbox, where: {
-                $0.kind == .meetingRequest && $0.uid == reference.uid && !$0.isOutOfDate
-            }).first
+            request =
+                find(
+                    "inbox", of: reference.mailbox,
+                    where: {
+                        $0.kind == .meetingRequest && $0.uid == reference.uid && !$0.isOutOfDate
+                    }
+                ).first
         default:
-            throw StoreError(ResponseCode(rawValue: "ErrorInvalidItemForOperation" + (answer == .tentative ? "Tentative" : answer.rawValue + "Item")),
-                             "The item is not a meeting request or meeting.")
+            throw StoreError(
+                ResponseCode(
+                    rawValue: "ErrorInvalidItemForOperation"
+                        + (answer == .tentative ? "Tentative" : answer.rawValue + "Item")),
+                "The item is not a meeting request or meeting.")
         }
         let meeting = request ?? reference
         let suffix = answer.errorSuffix
         if meeting.isOrganizer || meeting.organizer?.email == reference.mailbox {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarIsOrganizerFor" + suffix),
-                             "The organizer cannot respond to the meeting.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarIsOrganizerFor" + suffix),
+                "The organizer cannot respond to the meeting.")
         }
         if meeting.isCancelled {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarIsCancelledFor" + suffix), "The meeting was cancelled.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarIsCancelledFor" + suffix), "The meeting was cancelled.")
         }
         if meeting.isOutOfDate {
             throw StoreError(.calendarMeetingRequestIsOutOfDate, "The meeting request is out of date.")
@@ -93,20 +106,24 @@ extension StoreState {
             let deleted = try folderId("deleteditems", of: email)
             let moved = try move(request.id, to: deleted, now: now)
             let placed = results.first?.id
-            results.append(try update(moved.id, now: now) {
-                $0.isRead = true
-                $0.myResponseType = answer.rawValue
-                $0.associatedCalendarItemId = placed
-            })
+            results.append(
+                try update(moved.id, now: now) {
+                    $0.isRead = true
+                    $0.myResponseType = answer.rawValue
+                    $0.associatedCalendarItemId = placed
+                })
         }
         try sendResponse(for: meeting, answer, options, from: email, now: now)
         return results
     }
 
-    private mutating func sendResponse(for meeting: StoredItem, _ answer: MeetingAnswer, _ options: AnswerOptions,
-                                       from email: String, now: Date) throws(StoreError) {
+    private mutating func sendResponse(
+        for meeting: StoredItem, _ answer: MeetingAnswer, _ options: AnswerOptions,
+        from email: String, now: Date
+    ) throws(StoreError) {
         let folder = options.disposition == "SaveOnly" ? "drafts" : "sentitems"
-        var response = newItem(.meetingResponse, itemClass: answer.itemClass, in: try folderId(folder, of: email), now: now)
+        var response = newItem(
+            .meetingResponse, itemClass: answer.itemClass, in: try folderId(folder, of: email), now: now)
         response.subject = answer.subjectPrefix + meeting.subject
         response.body = options.body
         response.from = mailbox(email)?.address ?? StoredAddress(email: email)
@@ -123,7 +140,8 @@ extension StoreState {
         response.isRead = true
         if options.disposition != "SendOnly" { put(response) }
         guard options.disposition != "SaveOnly", let organizer = meeting.organizer?.email,
-              let inbox = try? folderId("inbox", of: organizer) else { return }
+            let inbox = try? folderId("inbox", of: organizer)
+        else { return }
         var delivered = copy(response, to: inbox, now: now)
         delivered.isRead = false
         put(delivered)

@@ -59,7 +59,8 @@ extension StoreState {
     /// Records an attendee's response on the organizer's calendar item.
     private mutating func recordResponse(_ response: StoredItem, now: Date) {
         guard let meeting = calendarItem(uid: response.uid, of: response.mailbox), meeting.isOrganizer,
-              let responder = response.from?.email else {
+            let responder = response.from?.email
+        else {
             _ = try? update(response.id, now: now) { $0.hasBeenProcessed = true }
             return
         }

@@ -3,7 +3,9 @@ import Foundation
 
 /// The kind of update an organizer sends (meetingRequest:MeetingRequestType).
 enum RequestType: String, Sendable {
-    case new = "NewMeetingRequest", full = "FullUpdate", informational = "InformationalUpdate"
+    case new = "NewMeetingRequest"
+    case full = "FullUpdate"
+    case informational = "InformationalUpdate"
 }
 /// The organizer's side of the meeting life cycle: invitations, updates and
 /// cancellations, with the messages Exchange delivers to the attendees.
@@ -14,8 +16,9 @@ extension StoreState {
     mutating func createMeeting(_ draft: StoredItem, invitations: String, now: Date) throws(StoreError) -> StoredItem {
         var item = draft
         guard let start = item.start, let end = item.end, start <= end else {
-            throw StoreError(ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
-                             "The end date is earlier than the start date.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
+                "The end date is earlier than the start date.")
         }
         try item.alignSeries()
         if item.freeBusy == nil { item.freeBusy = "Busy" }
@@ -34,8 +37,10 @@ extension StoreState {
     /// After the organizer changed `changed` (FieldURIs) on a meeting: a new
     /// sequence number, responses reset on a full update, and the update sent
     /// unless `sending` is `SendToNone`.
-    mutating func publishChanges(of id: String, changed: Set<String>, previousAttendees: [String], sending: String,
-                                 now: Date) throws(StoreError) {
+    mutating func publishChanges(
+        of id: String, changed: Set<String>, previousAttendees: [String], sending: String,
+        now: Date
+    ) throws(StoreError) {
         let item = try item(id)
         guard item.isOrganizer, item.isMeeting, !changed.isEmpty else { return }
         let full = !changed.isDisjoint(with: Self.fullUpdateFields)
@@ -49,22 +54,26 @@ extension StoreState {
         }
         guard sending != "SendToNone" else { return }
         let added = item.attendees.contains { !previousAttendees.contains($0.address.email) }
-        try sendRequests(for: id, type: full || added ? .full : .informational,
-                         saveCopy: sending.hasSuffix("AndSaveCopy"), now: now)
+        try sendRequests(
+            for: id, type: full || added ? .full : .informational,
+            saveCopy: sending.hasSuffix("AndSaveCopy"), now: now)
     }
 
     /// Changes to these make a full update (attendees must answer again);
     /// others are informational (MeetingRequestType reference).
-    static let fullUpdateFields: Set<String> = ["calendar:Start", "calendar:End", "calendar:Location",
-                                                "calendar:Recurrence", "calendar:IsAllDayEvent"]
+    static let fullUpdateFields: Set<String> = [
+        "calendar:Start", "calendar:End", "calendar:Location",
+        "calendar:Recurrence", "calendar:IsAllDayEvent",
+    ]
 
     /// Cancels the organizer's meeting: cancellations to the attendees, the
     /// item to Deleted Items (CancelCalendarItem; `note` is its NewBodyContent).
     mutating func cancelMeeting(_ id: String, note: String?, saveCopy: Bool, now: Date) throws(StoreError) {
         let meeting = try item(id)
         guard meeting.kind == .calendarItem, meeting.isOrganizer else {
-            throw StoreError(ResponseCode(rawValue: "ErrorInvalidItemForOperationCancelItem"),
-                             "Only the organizer's calendar item can be cancelled.")
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorInvalidItemForOperationCancelItem"),
+                "Only the organizer's calendar item can be cancelled.")
         }
         try sendCancellations(for: id, note: note, saveCopy: saveCopy, now: now)
         try move(id, to: try folderId("deleteditems", of: meeting.mailbox), now: now)
@@ -72,7 +81,9 @@ extension StoreState {
 
     /// A globally unique id in the form Outlook uses: a fixed header and a hash of the item id.
     static func uid(for itemId: String) -> String {
-        let hash = Array(itemId.utf8).reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+        let hash = Array(itemId.utf8).reduce(UInt64(14_695_981_039_346_656_037)) {
+            ($0 ^ UInt64($1)) &* 1_099_511_628_211
+        }
         return "040000008200E00074C5B7101A82E00800000000" + String(format: "%016llX", hash) + "0000000000000000"
     }
 
@@ -84,8 +95,9 @@ extension StoreState {
             deliverRequest(meeting, type: type, to: attendee.address.email, now: now)
         }
         if saveCopy, let sent = try? folderId("sentitems", of: meeting.mailbox) {
-            var copy = meetingMessage(from: meeting, kind: .meetingRequest, itemClass: ItemClass.meetingRequest,
-                                      in: sent, now: now)
+            var copy = meetingMessage(
+                from: meeting, kind: .meetingRequest, itemClass: ItemClass.meetingRequest,
+                in: sent, now: now)
             copy.meetingRequestType = type.rawValue
             copy.isRead = true
             put(copy)
@@ -95,8 +107,9 @@ extension StoreState {
     private mutating func deliverRequest(_ meeting: StoredItem, type: RequestType, to email: String, now: Date) {
         guard let inbox = try? folderId("inbox", of: email), let uid = meeting.uid else { return }
         outdateRequests(uid: uid, of: email, now: now)
-        var request = meetingMessage(from: meeting, kind: .meetingRequest, itemClass: ItemClass.meetingRequest,
-                                     in: inbox, now: now)
+        var request = meetingMessage(
+            from: meeting, kind: .meetingRequest, itemClass: ItemClass.meetingRequest,
+            in: inbox, now: now)
         request.meetingRequestType = type.rawValue
         request.intendedFreeBusy = meeting.freeBusy ?? "Busy"
         request.responseType = "NoResponseReceived"
@@ -110,8 +123,10 @@ extension StoreState {
     /// leaves the series' requests in date). The organizer's `note`
     /// (NewBodyContent) is the body if given; a copy stays in the organizer's
     /// Sent Items when asked (…AndSaveCopy).
-    mutating func sendCancellations(for itemId: String, occurrence: StoredItem? = nil, note: String?, saveCopy: Bool,
-                                    now: Date) throws(StoreError) {
+    mutating func sendCancellations(
+        for itemId: String, occurrence: StoredItem? = nil, note: String?, saveCopy: Bool,
+        now: Date
+    ) throws(StoreError) {
         let meeting = if let occurrence { occurrence } else { try item(itemId) }
         for attendee in meeting.attendees {
             let email = attendee.address.email
@@ -128,10 +143,13 @@ extension StoreState {
         }
     }
 
-    private mutating func cancellationMessage(of meeting: StoredItem, note: String?, in folderId: String,
-                                              now: Date) -> StoredItem {
-        var cancellation = meetingMessage(from: meeting, kind: .meetingCancellation,
-                                          itemClass: ItemClass.meetingCancellation, in: folderId, now: now)
+    private mutating func cancellationMessage(
+        of meeting: StoredItem, note: String?, in folderId: String,
+        now: Date
+    ) -> StoredItem {
+        var cancellation = meetingMessage(
+            from: meeting, kind: .meetingCancellation,
+            itemClass: ItemClass.meetingCancellation, in: folderId, now: now)
         cancellation.subject = "Canceled: " + meeting.subject
         cancellation.isCancelled = true
         cancellation.importance = "High"
@@ -151,8 +169,10 @@ extension StoreState {
     }
 
     /// A meeting message in `folderId` carrying the meeting's calendar data.
-    private mutating func meetingMessage(from meeting: StoredItem, kind: ItemKind, itemClass: String,
-                                         in folderId: String, now: Date) -> StoredItem {
+    private mutating func meetingMessage(
+        from meeting: StoredItem, kind: ItemKind, itemClass: String,
+        in folderId: String, now: Date
+    ) -> StoredItem {
         var message = copy(meeting, to: folderId, kind: kind, itemClass: itemClass, now: now)
         message.sent = now
         message.from = meeting.organizer

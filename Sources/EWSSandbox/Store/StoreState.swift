@@ -59,8 +59,9 @@ public struct StoreState: Encodable, Sendable {
         for spec in Self.standardFolders {
             serial += 1
             let id = IDCodec.folderId(serial: serial)
-            folders[id] = StoredFolder(id: id, mailbox: email, distinguishedId: spec.id, displayName: spec.name,
-                                 parentId: spec.parent.flatMap { mailbox.folders[$0] }, folderClass: spec.folderClass)
+            folders[id] = StoredFolder(
+                id: id, mailbox: email, distinguishedId: spec.id, displayName: spec.name,
+                parentId: spec.parent.flatMap { mailbox.folders[$0] }, folderClass: spec.folderClass)
             folderItems[id] = []
             mailbox.folders[spec.id] = id
         }
@@ -109,8 +110,9 @@ public struct StoreState: Encodable, Sendable {
     mutating func newItem(_ kind: ItemKind, itemClass: String, in folderId: String, now: Date) -> StoredItem {
         serial += 1
         let mailbox = folders[folderId]?.mailbox ?? ""
-        return StoredItem(id: IDCodec.itemId(serial: serial), mailbox: mailbox, folderId: folderId, kind: kind,
-                          itemClass: itemClass, now: now)
+        return StoredItem(
+            id: IDCodec.itemId(serial: serial), mailbox: mailbox, folderId: folderId, kind: kind,
+            itemClass: itemClass, now: now)
     }
 
     /// Stores a new item or replaces a stored one in place.
@@ -124,7 +126,8 @@ public struct StoreState: Encodable, Sendable {
 
     /// Changes a stored item; its ChangeKey changes too.
     @discardableResult
-    mutating func update(_ id: String, now: Date, _ change: (inout StoredItem) -> Void) throws(StoreError) -> StoredItem {
+    mutating func update(_ id: String, now: Date, _ change: (inout StoredItem) -> Void) throws(StoreError) -> StoredItem
+    {
         var item = try item(id)
         change(&item)
         item.version += 1
@@ -135,8 +138,10 @@ public struct StoreState: Encodable, Sendable {
 
     /// A copy of `source` under a fresh id in `folderId` (not yet stored), as
     /// a new item: version 1, created, received and modified `now`.
-    mutating func copy(_ source: StoredItem, to folderId: String, kind: ItemKind? = nil, itemClass: String? = nil,
-                       now: Date) -> StoredItem {
+    mutating func copy(
+        _ source: StoredItem, to folderId: String, kind: ItemKind? = nil, itemClass: String? = nil,
+        now: Date
+    ) -> StoredItem {
         var copy = source
         serial += 1
         copy.id = IDCodec.itemId(serial: serial)

@@ -150,8 +150,9 @@ public struct StoredItem: Codable, Sendable {
     var series: RecurringSeries? {
         guard let recurrence, let start, let end else { return nil }
         let zone = timeZoneId.flatMap(WindowsTimeZones.timeZone(forWindowsId:)) ?? .gmt
-        return RecurringSeries(recurrence: recurrence, start: start, end: end, timeZone: zone,
-                               deletedOccurrences: deletedOccurrences, modifiedOccurrences: modifiedOccurrences)
+        return RecurringSeries(
+            recurrence: recurrence, start: start, end: end, timeZone: zone,
+            deletedOccurrences: deletedOccurrences, modifiedOccurrences: modifiedOccurrences)
     }
 
     /// AppointmentState bitmask: 0x1 meeting, 0x2 received, 0x4 cancelled.

@@ -14,7 +14,10 @@ public struct StoredFolder: Codable, Sendable {
 }
 
 /// How the mailbox's Calendar Attendant behaves (Set-CalendarProcessing -AutomateProcessing).
-public enum AttendantMode: String, Codable, Sendable { case autoUpdate = "AutoUpdate", none = "None" }
+public enum AttendantMode: String, Codable, Sendable {
+    case autoUpdate = "AutoUpdate"
+    case none = "None"
+}
 
 /// A mailbox: its account, folders and Calendar Attendant settings.
 public struct StoredMailbox: Codable, Sendable {
@@ -28,5 +31,5 @@ public struct StoredMailbox: Codable, Sendable {
     public var canImpersonate = false
     /// Accounts allowed delegate access to this mailbox, sorted.
     public var delegates: [String] = []
-    public var folders: [String: String] = [:]   // distinguished id -> folder id
+    public var folders: [String: String] = [:]  // distinguished id -> folder id
 }

@@ -7,11 +7,14 @@ struct Field<Draft>: Sendable {
     let documentation: KeyDocumentation
     let read: @Sendable (YAMLNode, Checker, inout Draft) -> Void
 
-    init(_ key: String, _ summary: String, _ value: ValueSpec, example: String, required: Bool = false,
-         kinds: [MessageKind] = MessageKind.allCases,
-         read: @escaping @Sendable (YAMLNode, Checker, inout Draft) -> Void) {
-        documentation = KeyDocumentation(key: key, summary: summary, value: value, example: example,
-                                         required: required, kinds: kinds)
+    init(
+        _ key: String, _ summary: String, _ value: ValueSpec, example: String, required: Bool = false,
+        kinds: [MessageKind] = MessageKind.allCases,
+        read: @escaping @Sendable (YAMLNode, Checker, inout Draft) -> Void
+    ) {
+        documentation = KeyDocumentation(
+            key: key, summary: summary, value: value, example: example,
+            required: required, kinds: kinds)
         self.read = read
     }
 
@@ -178,8 +181,9 @@ extension Checker {
     /// A percentage, `10%`, from 0 to 100.
     func percent(_ node: YAMLNode, _ key: String) -> Double? {
         if node.scalarType == .text, let text = node.scalarText, text.hasSuffix("%"),
-           let value = Double(text.dropLast()), value.isFinite, (0...100).contains(value),
-           text.dropLast().allSatisfy({ $0.isASCIIDigit || $0 == "." }) {
+            let value = Double(text.dropLast()), value.isFinite, (0...100).contains(value),
+            text.dropLast().allSatisfy({ $0.isASCIIDigit || $0 == "." })
+        {
             return value
         }
         expected(node, key, "a percentage from 0% to 100% such as 10%")
@@ -231,8 +235,10 @@ extension Checker {
         case .failure(.syntax(let problem)):
             error(node, "invalid regular expression \(quoted(source)): \(problem)")
         case .failure(.nestedRepetition(let group)):
-            error(node, "regular expression \(quoted(source)) repeats \(quoted(group)), a group that itself repeats, "
-                + "which can take exponential time on some texts; rewrite it without the nested repetition")
+            error(
+                node,
+                "regular expression \(quoted(source)) repeats \(quoted(group)), a group that itself repeats, "
+                    + "which can take exponential time on some texts; rewrite it without the nested repetition")
         }
         return nil
     }
@@ -240,7 +246,9 @@ extension Checker {
     func timeZone(_ node: YAMLNode, _ key: String) -> TimeZone? {
         guard let name = text(node, key) else { return nil }
         if let zone = TimeZone(identifier: name), zone.identifier == name || name == "UTC" { return zone }
-        error(node, "unknown time zone \(quoted(name))" + Suggestion.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers))
+        error(
+            node,
+            "unknown time zone \(quoted(name))" + Suggestion.hint(for: name, among: TimeZone.knownTimeZoneIdentifiers))
         return nil
     }
 
@@ -249,23 +257,26 @@ extension Checker {
         guard let text = text(node, key) else { return nil }
         if Self.isDomain(text) { return text.lowercased() }
         let bare = text.drop { $0 == "@" || $0 == "*" || $0 == "." }
-        let hint = bare != Substring(text) && Self.isDomain(String(bare)) ? " (did you mean \(quoted(String(bare)))?)" : ""
+        let hint =
+            bare != Substring(text) && Self.isDomain(String(bare)) ? " (did you mean \(quoted(String(bare)))?)" : ""
         expected(node, key, "a domain such as contoso.com", hint: hint)
         return nil
     }
 
     static func isDomain(_ text: String) -> Bool {
         let labels = text.split(separator: ".", omittingEmptySubsequences: false)
-        return labels.count >= 2 && labels.allSatisfy { label in
-            !label.isEmpty && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
-        }
+        return labels.count >= 2
+            && labels.allSatisfy { label in
+                !label.isEmpty && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+            }
     }
 
     /// An address (`ann@contoso.com`) or a wildcard (`*@contoso.com`).
     func addressOrWildcard(_ text: String) -> AddressPattern? {
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
-              !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" }) else { return nil }
+            !text.contains(where: { $0.isWhitespace || $0 == "," || $0 == ";" || $0 == "<" || $0 == ">" })
+        else { return nil }
         let folded = FoldedText(text)
         return text.contains("*") || text.contains("?") ? .wildcard(folded) : .exact(folded)
     }

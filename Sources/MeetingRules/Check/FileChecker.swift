@@ -54,7 +54,8 @@ enum FileChecker {
             return false
         }
         guard case .integer(let version) = value.scalarType, version == supportedVersion else {
-            checker.error(value, "unsupported version \(value.found) (this MeetingBot reads version \(supportedVersion))")
+            checker.error(
+                value, "unsupported version \(value.found) (this MeetingBot reads version \(supportedVersion))")
             return false
         }
         return true
@@ -63,50 +64,76 @@ enum FileChecker {
 
 /// The keys at the top of a rules file.
 enum TopLevel {
-    static let fields: [Field<FileChecker.Draft>] = [
-        Field("version", "The version of the file format. Always 1; a file of another version is refused.",
-              .version, example: "version: 1", required: true) { _, _, _ in },
-        Field("timezone", "The time zone for weekdays, working hours and the times in examples.",
-              .timeZone, example: "timezone: Europe/Berlin", required: true) { node, checker, _ in
-            if let zone = checker.timeZone(node, "timezone") { checker.settings.timeZone = zone }
-        },
-        Field("internal_domains", "The domains whose addresses are `internal` (their subdomains too); everything else is `external`.",
-              .domainList, example: "internal_domains: [contoso.com, contoso.de]") { node, checker, _ in
-            if let domains = checker.list(node, "internal_domains", { checker.domain($0, "internal_domains") }) {
-                checker.settings.internalDomains = domains
+    static let fields: [Field<FileChecker.Draft>] =
+        [
+            Field(
+                "version", "The version of the file format. Always 1; a file of another version is refused.",
+                .version, example: "version: 1", required: true
+            ) { _, _, _ in },
+            Field(
+                "timezone", "The time zone for weekdays, working hours and the times in examples.",
+                .timeZone, example: "timezone: Europe/Berlin", required: true
+            ) { node, checker, _ in
+                if let zone = checker.timeZone(node, "timezone") { checker.settings.timeZone = zone }
+            },
+            Field(
+                "internal_domains",
+                "The domains whose addresses are `internal` (their subdomains too); everything else is `external`.",
+                .domainList, example: "internal_domains: [contoso.com, contoso.de]"
+            ) { node, checker, _ in
+                if let domains = checker.list(node, "internal_domains", { checker.domain($0, "internal_domains") }) {
+                    checker.settings.internalDomains = domains
+                }
+            },
+            Field(
+                "working_hours", "The working days and hours, for `within_working_hours`.",
+                ValueSpec("a mapping with `days`, `from` and `to`", WorkingHoursFields.schema),
+                example: "working_hours: { days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\" }"
+            ) { node, checker, _ in
+                checker.settings.workingHours = WorkingHoursFields.read(node, checker)
+            },
+            Field(
+                "booking_window",
+                "How far ahead the mailbox takes bookings, for `beyond_booking_window`; also how far the bot expands a series when it looks for conflicts. Default 180d.",
+                .duration, example: "booking_window: 365d"
+            ) { node, checker, _ in
+                if let span = checker.duration(node, "booking_window") { checker.settings.bookingWindow = span }
+            },
+            Field(
+                "tentative_is_busy",
+                "Whether calendar items shown as Tentative count as busy when the bot looks for conflicts. Default false.",
+                .bool, example: "tentative_is_busy: true"
+            ) { node, checker, _ in
+                if let busy = checker.bool(node, "tentative_is_busy") { checker.settings.tentativeIsBusy = busy }
+            },
+            Field(
+                "lists", "Named lists of addresses, wildcards and domains, used by `organizer_in` and `sender_in`.",
+                ValueSpec(
+                    "a mapping from list names to lists of addresses, wildcards (`*@contoso.com`) and domains (`fabrikam.com`)",
+                    ListsField.schema),
+                example:
+                    "lists: { executives: [ceo@contoso.com, cfo@contoso.com], partners: [\"*@fabrikam.com\", northwind.com] }"
+            ) {
+                node, checker, _ in ListsField.read(node, checker)
+            },
+        ]
+        + MessageKind.allCases.map { kind in
+            Field(
+                "\(kind.rulesKey)",
+                "The rules for \(kind.rulesKey), in order: the first whose conditions all hold decides. When none does, the action is `\(Action.fallback(for: kind))`.",
+                ValueSpec("a list of rules", Schema.list(of: "\(kind.rawValue)_rule")), example: ruleExample[kind] ?? ""
+            ) { node, _, draft in
+                draft.rules[kind] = node
             }
-        },
-        Field("working_hours", "The working days and hours, for `within_working_hours`.",
-              ValueSpec("a mapping with `days`, `from` and `to`", WorkingHoursFields.schema),
-              example: "working_hours: { days: [mon, tue, wed, thu, fri], from: \"08:00\", to: \"18:00\" }") { node, checker, _ in
-            checker.settings.workingHours = WorkingHoursFields.read(node, checker)
-        },
-        Field("booking_window", "How far ahead the mailbox takes bookings, for `beyond_booking_window`; also how far the bot expands a series when it looks for conflicts. Default 180d.",
-              .duration, example: "booking_window: 365d") { node, checker, _ in
-            if let span = checker.duration(node, "booking_window") { checker.settings.bookingWindow = span }
-        },
-        Field("tentative_is_busy", "Whether calendar items shown as Tentative count as busy when the bot looks for conflicts. Default false.",
-              .bool, example: "tentative_is_busy: true") { node, checker, _ in
-            if let busy = checker.bool(node, "tentative_is_busy") { checker.settings.tentativeIsBusy = busy }
-        },
-        Field("lists", "Named lists of addresses, wildcards and domains, used by `organizer_in` and `sender_in`.",
-              ValueSpec("a mapping from list names to lists of addresses, wildcards (`*@contoso.com`) and domains (`fabrikam.com`)",
-                        ListsField.schema),
-              example: "lists: { executives: [ceo@contoso.com, cfo@contoso.com], partners: [\"*@fabrikam.com\", northwind.com] }") {
-            node, checker, _ in ListsField.read(node, checker)
-        },
-    ] + MessageKind.allCases.map { kind in
-        Field("\(kind.rulesKey)", "The rules for \(kind.rulesKey), in order: the first whose conditions all hold decides. When none does, the action is `\(Action.fallback(for: kind))`.",
-              ValueSpec("a list of rules", Schema.list(of: "\(kind.rawValue)_rule")), example: ruleExample[kind] ?? "") { node, _, draft in
-            draft.rules[kind] = node
-        }
-    } + [
-        Field("examples", "Messages with the decision they must get, checked by `meetingbot rules test`.",
-              ValueSpec("a list of examples", Schema.list(of: "example")),
-              example: "examples: [{ request: { organizer: bob@fabrikam.com }, expect: { action: decline } }]") { node, _, draft in
-            draft.examples = node
-        },
-    ]
+        } + [
+            Field(
+                "examples", "Messages with the decision they must get, checked by `meetingbot rules test`.",
+                ValueSpec("a list of examples", Schema.list(of: "example")),
+                example: "examples: [{ request: { organizer: bob@fabrikam.com }, expect: { action: decline } }]"
+            ) { node, _, draft in
+                draft.examples = node
+            }
+        ]
 }
 
 extension TopLevel {
@@ -142,7 +169,8 @@ enum WorkingHoursFields {
     static func read(_ node: YAMLNode, _ checker: Checker) -> WorkingHours? {
         var draft = Draft()
         guard checker.read(node, as: "'working_hours'", fields: fields, into: &draft),
-              let days = draft.days, let from = draft.from, let to = draft.to else { return nil }
+            let days = draft.days, let from = draft.from, let to = draft.to
+        else { return nil }
         guard from < to else {
             checker.error(node, "working hours must end after they start, found \(from) to \(to)")
             return nil
@@ -183,10 +211,14 @@ enum ListsField {
 extension Checker {
     /// Checks that `text` is a usable name for a rule or list.
     func name(_ node: YAMLNode, _ text: String) -> Bool {
-        let allowed = text.first.map { $0.isLetter || $0.isNumber } == true
+        let allowed =
+            text.first.map { $0.isLetter || $0.isNumber } == true
             && text.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") && $0.isASCII }
         if !allowed {
-            error(node, "the name \(quoted(text)) may hold only letters, digits, '-' and '_', and starts with a letter or digit")
+            error(
+                node,
+                "the name \(quoted(text)) may hold only letters, digits, '-' and '_', and starts with a letter or digit"
+            )
         }
         return allowed
     }

@@ -65,33 +65,41 @@ extension ValueSpec {
     static let texts = oneOrMore(text, "text, or a list of texts (any of them)")
     static let addresses = oneOrMore(
         ValueSpec("", .object([("type", "string"), ("pattern", .string(Patterns.addressOrKeyword))])),
-        "an address (`ann@contoso.com`), a wildcard (`*@contoso.com`), `internal` or `external`; or a list of these (any of them)")
+        "an address (`ann@contoso.com`), a wildcard (`*@contoso.com`), `internal` or `external`; or a list of these (any of them)"
+    )
     static let domains = oneOrMore(
         ValueSpec("", .object([("type", "string"), ("pattern", .string(Patterns.domain))])),
         "a domain (`contoso.com`, which covers its subdomains too), or a list of domains")
     static let domainList = ValueSpec(
-        "a list of domains", .object([("type", "array"), ("items", .object([("type", "string"), ("pattern", .string(Patterns.domain))]))]))
+        "a list of domains",
+        .object([("type", "array"), ("items", .object([("type", "string"), ("pattern", .string(Patterns.domain))]))]))
     static let listNames = oneOrMore(name, "the name of a list under `lists`, or several names")
     static let weekdays = ValueSpec(
         "a list of days: `mon`, `tue`, `wed`, `thu`, `fri`, `sat`, `sun`",
-        .object([("type", "array"), ("items", .object([("enum", .array(WorkingHours.Weekday.allCases.map { .string($0.rawValue) }))])),
-                 ("minItems", 1), ("uniqueItems", true)]))
+        .object([
+            ("type", "array"),
+            ("items", .object([("enum", .array(WorkingHours.Weekday.allCases.map { .string($0.rawValue) }))])),
+            ("minItems", 1), ("uniqueItems", true),
+        ]))
 
     /// One of `words`, or a list of them.
     static func choice(_ words: [String]) -> ValueSpec {
         let list = words.map { "`\($0)`" }.joined(separator: ", ")
-        return oneOrMore(ValueSpec("", .object([("enum", .array(words.map(JSONValue.string)))])),
-                         "one of \(list), or a list of them")
+        return oneOrMore(
+            ValueSpec("", .object([("enum", .array(words.map(JSONValue.string)))])),
+            "one of \(list), or a list of them")
     }
 
     /// Exactly one of `words`.
     static func oneOf(_ words: [String]) -> ValueSpec {
-        ValueSpec(words.map { "`\($0)`" }.joined(separator: ", "), .object([("enum", .array(words.map(JSONValue.string)))]))
+        ValueSpec(
+            words.map { "`\($0)`" }.joined(separator: ", "), .object([("enum", .array(words.map(JSONValue.string)))]))
     }
 
     static func oneOrMore(_ item: ValueSpec, _ phrase: String) -> ValueSpec {
         guard case .fixed(let one) = item.shape else { return item }
-        return ValueSpec(phrase, .object([("anyOf", [one, .object([("type", "array"), ("items", one), ("minItems", 1)])])]))
+        return ValueSpec(
+            phrase, .object([("anyOf", [one, .object([("type", "array"), ("items", one), ("minItems", 1)])])]))
     }
 }
 

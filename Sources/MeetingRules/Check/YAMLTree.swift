@@ -14,7 +14,10 @@ struct YAMLNode: Sendable {
 
     /// A plain scalar's type under the YAML 1.2 core schema; quoted scalars are always text.
     enum ScalarType: Equatable {
-        case null, bool(Bool), integer(Int?), float, text
+        case null
+        case bool(Bool)
+        case integer(Int?)
+        case float, text
     }
 
     let content: Content
@@ -46,7 +49,8 @@ struct YAMLNode: Sendable {
         case "true", "True", "TRUE": return .bool(true)
         case "false", "False", "FALSE": return .bool(false)
         case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
-             ".nan", ".NaN", ".NAN": return .float
+            ".nan", ".NaN", ".NAN":
+            return .float
         default: break
         }
         let body = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
@@ -71,7 +75,7 @@ struct YAMLNode: Sendable {
             fraction = rest.prefix(while: \.isASCIIDigit)
             rest = rest.dropFirst(fraction.count)
         } else if whole.isEmpty || rest.isEmpty {
-            return false   // integers are handled before; a lone sign or dot is text
+            return false  // integers are handled before; a lone sign or dot is text
         }
         guard !whole.isEmpty || !fraction.isEmpty else { return false }
         if rest.isEmpty { return true }
@@ -129,7 +133,8 @@ enum YAMLReader {
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
             for (k, v) in m {
                 guard let key = convert(k, file: file, budget: &budget),
-                      let value = convert(v, file: file, budget: &budget) else { return nil }
+                    let value = convert(v, file: file, budget: &budget)
+                else { return nil }
                 pairs.append((key, value))
             }
             return YAMLNode(content: .mapping(pairs), location: location)
@@ -150,8 +155,9 @@ enum YAMLReader {
     /// Refuses input too large or too deeply nested to compose safely.
     private static func refusal(of text: String, file: String) -> Diagnostic? {
         if text.utf8.count > maxBytes {
-            return Diagnostic(.error, at: SourceLocation(file: file, line: 1, column: 1),
-                              "the file is larger than \(maxBytes / 1024) KiB")
+            return Diagnostic(
+                .error, at: SourceLocation(file: file, line: 1, column: 1),
+                "the file is larger than \(maxBytes / 1024) KiB")
         }
         var flowDepth = 0
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -167,7 +173,8 @@ enum YAMLReader {
                 rest = rest.dropFirst(2).drop { $0 == " " }
             }
             if dashes > maxDashesPerLine {
-                return Diagnostic(.error, at: at(indentation + 1), "more than \(maxDashesPerLine) nested lists on one line")
+                return Diagnostic(
+                    .error, at: at(indentation + 1), "more than \(maxDashesPerLine) nested lists on one line")
             }
             for (column, scalar) in line.unicodeScalars.enumerated() {
                 if scalar == "[" || scalar == "{" { flowDepth += 1 }
@@ -188,15 +195,17 @@ enum YAMLReader {
         }
         switch yaml {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let detail = context.map { " \($0.text) at line \($0.mark.line), column \($0.mark.column)" } ?? ""
-            return Diagnostic(.error, at: at(mark), "not valid YAML: \(problem)\(detail.isEmpty ? "" : " (\(detail.dropFirst()))")")
+            return Diagnostic(
+                .error, at: at(mark), "not valid YAML: \(problem)\(detail.isEmpty ? "" : " (\(detail.dropFirst()))")")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map(quoted).joined(separator: ", ")
             return Diagnostic(.error, at: at(context.mark), "duplicate key \(keys) in one mapping")
         case .reader(let problem, let offset, _, let yaml):
-            return Diagnostic(.error, at: offset.map { location(ofOffset: $0, in: yaml, file: file) } ?? start,
-                              "not readable as text: \(problem)")
+            return Diagnostic(
+                .error, at: offset.map { location(ofOffset: $0, in: yaml, file: file) } ?? start,
+                "not readable as text: \(problem)")
         default:
             return Diagnostic(.error, at: start, "not readable as YAML: \(yaml)")
         }

@@ -28,10 +28,15 @@ extension Checker {
 struct AllOf: Condition {
     static let description = ConditionDescription(
         key: "all",
-        summary: "Every one of these condition mappings holds (as the conditions of one `when` do; useful inside `any` and `not`).",
+        summary:
+            "Every one of these condition mappings holds (as the conditions of one `when` do; useful inside `any` and `not`).",
         value: ValueSpec("a list of condition mappings", shape: .conditionList),
-        matching: [.init("[{ recurring: true }, { organizer: external }]", "recurring: true, organizer: bob@fabrikam.com")],
-        nonMatching: [.init("[{ recurring: true }, { organizer: external }]", "recurring: true, organizer: ann@contoso.com")])
+        matching: [
+            .init("[{ recurring: true }, { organizer: external }]", "recurring: true, organizer: bob@fabrikam.com")
+        ],
+        nonMatching: [
+            .init("[{ recurring: true }, { organizer: external }]", "recurring: true, organizer: ann@contoso.com")
+        ])
 
     let sets: [ConditionSet]
 
@@ -55,10 +60,10 @@ struct AnyOf: Condition {
         summary: "At least one of these condition mappings holds.",
         value: ValueSpec("a list of condition mappings", shape: .conditionList),
         matching: [
-            .init("[{ weekdays: [sat, sun] }, { within_working_hours: false }]", "start: \"2026-06-02T20:00\""),
+            .init("[{ weekdays: [sat, sun] }, { within_working_hours: false }]", "start: \"2026-06-02T20:00\"")
         ],
         nonMatching: [
-            .init("[{ weekdays: [sat, sun] }, { within_working_hours: false }]", "start: \"2026-06-02T10:00\""),
+            .init("[{ weekdays: [sat, sun] }, { within_working_hours: false }]", "start: \"2026-06-02T10:00\"")
         ])
 
     let sets: [ConditionSet]
@@ -91,9 +96,13 @@ struct NotCondition: Condition {
     let set: ConditionSet
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let set = checker.nested(value, Self.description.key, {
-            ConditionSet(value, checker, as: "a condition mapping")
-        }) else { return nil }
+        guard
+            let set = checker.nested(
+                value, Self.description.key,
+                {
+                    ConditionSet(value, checker, as: "a condition mapping")
+                })
+        else { return nil }
         self.set = set
     }
 

@@ -23,8 +23,10 @@ public struct ConditionDescription: Sendable {
     public let matching: [ConditionExample]
     public let nonMatching: [ConditionExample]
 
-    init(key: String, summary: String, value: ValueSpec, kinds: [MessageKind] = MessageKind.allCases,
-         matching: [ConditionExample], nonMatching: [ConditionExample]) {
+    init(
+        key: String, summary: String, value: ValueSpec, kinds: [MessageKind] = MessageKind.allCases,
+        matching: [ConditionExample], nonMatching: [ConditionExample]
+    ) {
         self.key = key
         self.summary = summary
         self.value = value
@@ -107,10 +109,15 @@ struct ConditionSet: Sendable {
         var conditions: [any Condition] = []
         var failed = false
         for (keyNode, value) in pairs {
-            guard let key = checker.key(keyNode) else { failed = true; continue }
+            guard let key = checker.key(keyNode) else {
+                failed = true
+                continue
+            }
             guard let type = Conditions.byKey[key] else {
-                checker.error(keyNode, "unknown condition \(quoted(key))"
-                    + Suggestion.hint(for: key, among: Conditions.all.map { $0.description.key }))
+                checker.error(
+                    keyNode,
+                    "unknown condition \(quoted(key))"
+                        + Suggestion.hint(for: key, among: Conditions.all.map { $0.description.key }))
                 failed = true
                 continue
             }

@@ -18,7 +18,8 @@ extension ChoiceCondition {
 struct RequestTypeIs: ChoiceCondition {
     static let description = ConditionDescription(
         key: "request_type",
-        summary: "The request is new, a full update (time, place or recurrence changed) or an informational update (nothing the answer depends on changed).",
+        summary:
+            "The request is new, a full update (time, place or recurrence changed) or an informational update (nothing the answer depends on changed).",
         value: .choice(words),
         kinds: [.request],
         matching: [

@@ -40,7 +40,8 @@ struct PartyAddress<P: Party>: Condition {
     static var description: ConditionDescription {
         ConditionDescription(
             key: P.key,
-            summary: "\(P.who.capitalizedFirst) is one of these addresses, matches one of these wildcards, or is internal or external (by `internal_domains`).",
+            summary:
+                "\(P.who.capitalizedFirst) is one of these addresses, matches one of these wildcards, or is internal or external (by `internal_domains`).",
             value: .addresses,
             matching: [
                 .init("external", "\(P.key): bob@fabrikam.com"),
@@ -56,9 +57,13 @@ struct PartyAddress<P: Party>: Condition {
     let patterns: PatternSet
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let patterns = checker.oneOrMore(value, P.key, {
-            checker.addressPattern($0, P.key, domainKey: P.key + "_domain")
-        }) else { return nil }
+        guard
+            let patterns = checker.oneOrMore(
+                value, P.key,
+                {
+                    checker.addressPattern($0, P.key, domainKey: P.key + "_domain")
+                })
+        else { return nil }
         self.patterns = PatternSet(patterns: patterns)
     }
 
@@ -86,9 +91,13 @@ struct PartyDomain<P: Party>: Condition {
     let patterns: PatternSet
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let domains = checker.oneOrMore(value, Self.description.key, {
-            checker.domain($0, Self.description.key)
-        }) else { return nil }
+        guard
+            let domains = checker.oneOrMore(
+                value, Self.description.key,
+                {
+                    checker.domain($0, Self.description.key)
+                })
+        else { return nil }
         patterns = PatternSet(patterns: [.domain(DomainSet(domains))])
     }
 
@@ -116,9 +125,15 @@ struct PartyInList<P: Party>: Condition {
     let lists: [(name: String, patterns: PatternSet)]
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let names = checker.oneOrMore(value, Self.description.key, { node in
-            checker.listName(node, Self.description.key).map { (node.scalarText ?? "", PatternSet(patterns: $0)) }
-        }) else { return nil }
+        guard
+            let names = checker.oneOrMore(
+                value, Self.description.key,
+                { node in
+                    checker.listName(node, Self.description.key).map {
+                        (node.scalarText ?? "", PatternSet(patterns: $0))
+                    }
+                })
+        else { return nil }
         lists = names
     }
 
@@ -138,7 +153,8 @@ struct PartyInList<P: Party>: Condition {
 struct AttendeesInclude: Condition {
     static let description = ConditionDescription(
         key: "attendees_include",
-        summary: "One of the attendees is one of these addresses, matches one of these wildcards, or is internal or external.",
+        summary:
+            "One of the attendees is one of these addresses, matches one of these wildcards, or is internal or external.",
         value: .addresses,
         matching: [
             .init("ceo@contoso.com", "attendees: [ann@contoso.com, CEO@contoso.com]"),
@@ -152,9 +168,13 @@ struct AttendeesInclude: Condition {
     let patterns: PatternSet
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let patterns = checker.oneOrMore(value, Self.description.key, {
-            checker.addressPattern($0, Self.description.key, domainKey: nil)
-        }) else { return nil }
+        guard
+            let patterns = checker.oneOrMore(
+                value, Self.description.key,
+                {
+                    checker.addressPattern($0, Self.description.key, domainKey: nil)
+                })
+        else { return nil }
         self.patterns = PatternSet(patterns: patterns)
     }
 

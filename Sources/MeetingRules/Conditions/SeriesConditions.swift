@@ -19,7 +19,8 @@ struct Recurring: FlagCondition {
 struct OccurrencesOver: CountCondition {
     static let description = ConditionDescription(
         key: "occurrences_over",
-        summary: "The series has more than this many occurrences; a series without end always has (a single meeting has one).",
+        summary:
+            "The series has more than this many occurrences; a series without end always has (a single meeting has one).",
         value: .count,
         matching: [.init("10", "occurrences: 52"), .init("10", "recurring: true")],
         nonMatching: [.init("10", "occurrences: 10"), .init("1", "recurring: false")])
@@ -42,7 +43,8 @@ struct OccurrencesOver: CountCondition {
 struct BeyondBookingWindow: FlagCondition {
     static let description = ConditionDescription(
         key: "beyond_booking_window",
-        summary: "The meeting (for a series, its last occurrence) ends later than `booking_window` from now (true), or not (false). A series without end always does.",
+        summary:
+            "The meeting (for a series, its last occurrence) ends later than `booking_window` from now (true), or not (false). A series without end always does.",
         value: .bool,
         kinds: [.request],
         matching: [
@@ -51,7 +53,10 @@ struct BeyondBookingWindow: FlagCondition {
             .init("false", "start: \"2026-06-02T10:00\", series_end: \"2026-09-01T11:00\", now: \"2026-06-01T10:00\""),
         ],
         nonMatching: [
-            .init("true", "start: \"2026-06-02T10:00\", occurrences: 10, series_end: \"2026-08-04T11:00\", now: \"2026-06-01T10:00\""),
+            .init(
+                "true",
+                "start: \"2026-06-02T10:00\", occurrences: 10, series_end: \"2026-08-04T11:00\", now: \"2026-06-01T10:00\""
+            )
         ])
 
     let expected: Bool
@@ -74,7 +79,8 @@ struct BeyondBookingWindow: FlagCondition {
 struct Conflicts: FlagCondition {
     static let description = ConditionDescription(
         key: "conflicts",
-        summary: "At least one checked occurrence overlaps something busy on the calendar (true), or none does (false).",
+        summary:
+            "At least one checked occurrence overlaps something busy on the calendar (true), or none does (false).",
         value: .bool,
         kinds: [.request],
         matching: [.init("true", "conflicting_occurrences: 1"), .init("false", "conflicting_occurrences: 0")],

@@ -44,11 +44,17 @@ struct TextContains<F: TextField>: Condition {
     let needles: [FoldedText]
 
     init?(_ value: YAMLNode, _ checker: Checker) {
-        guard let texts = checker.oneOrMore(value, Self.description.key, { node -> String? in
-            guard let text = checker.text(node, Self.description.key) else { return nil }
-            if text.isEmpty { checker.error(node, "\(quoted(Self.description.key)) needs a text that is not empty") }
-            return text.isEmpty ? nil : text
-        }) else { return nil }
+        guard
+            let texts = checker.oneOrMore(
+                value, Self.description.key,
+                { node -> String? in
+                    guard let text = checker.text(node, Self.description.key) else { return nil }
+                    if text.isEmpty {
+                        checker.error(node, "\(quoted(Self.description.key)) needs a text that is not empty")
+                    }
+                    return text.isEmpty ? nil : text
+                })
+        else { return nil }
         needles = texts.map(FoldedText.init)
     }
 
@@ -69,7 +75,8 @@ struct TextMatches<F: TextField>: Condition {
     static var description: ConditionDescription {
         ConditionDescription(
             key: F.key + "_matches",
-            summary: "The \(F.key) matches this regular expression, ignoring case (a repetition inside a repetition, such as `(a+)+`, is refused because it can take exponential time).",
+            summary:
+                "The \(F.key) matches this regular expression, ignoring case (a repetition inside a repetition, such as `(a+)+`, is refused because it can take exponential time).",
             value: .regex,
             matching: [
                 .init("'^\\[ext(ernal)?\\]'", "\(F.key): \"[EXTERNAL] Partner sync\""),
@@ -96,7 +103,8 @@ struct TextMatches<F: TextField>: Condition {
 struct HasComment: FlagCondition {
     static let description = ConditionDescription(
         key: "has_comment",
-        summary: "The sender wrote something in the body (true), or left it empty (false). On a response this is the attendee's comment.",
+        summary:
+            "The sender wrote something in the body (true), or left it empty (false). On a response this is the attendee's comment.",
         value: .bool,
         matching: [
             .init("true", "body: Can we start at ten instead?", kind: .response),

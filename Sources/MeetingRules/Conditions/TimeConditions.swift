@@ -45,7 +45,8 @@ extension Checker {
 struct WithinWorkingHours: Condition {
     static let description = ConditionDescription(
         key: "within_working_hours",
-        summary: "The meeting lies wholly within the working hours of one working day (true), or does not (false), on the wall clock of `timezone`, daylight saving time included. An all-day event is never within working hours.",
+        summary:
+            "The meeting lies wholly within the working hours of one working day (true), or does not (false), on the wall clock of `timezone`, daylight saving time included. An all-day event is never within working hours.",
         value: .bool,
         matching: [
             .init("true", "start: \"2026-06-02T08:00\", end: \"2026-06-02T18:00\""),
@@ -77,7 +78,8 @@ struct WithinWorkingHours: Condition {
 
     private func isWithin(_ facts: PreparedFacts) -> Bool {
         guard !facts.facts.isAllDay else { return false }
-        let start = facts.localStart, end = facts.localEnd
+        let start = facts.localStart
+        let end = facts.localEnd
         // A meeting ending at midnight ends at 24:00 of the day it started.
         let endMinute = end.day == start.day + 1 && end.minute == 0 ? 1440 : end.minute
         let sameDay = end.day == start.day || endMinute == 1440
@@ -134,7 +136,8 @@ struct StartsBeyond: SpanCondition {
 struct InPast: FlagCondition {
     static let description = ConditionDescription(
         key: "in_past",
-        summary: "The meeting is over (true) or not (false): it ended before now; a series counts as over when its last occurrence ended, and a series without end never does.",
+        summary:
+            "The meeting is over (true) or not (false): it ended before now; a series counts as over when its last occurrence ended, and a series without end never does.",
         value: .bool,
         matching: [
             .init("true", "start: \"2026-05-01T10:00\", now: \"2026-06-01T10:00\""),

@@ -55,8 +55,9 @@ extension Policy {
     public func runExamples() -> [ExampleResult] {
         examples.map { example in
             let decision = decide(example.facts)
-            return ExampleResult(title: example.title, location: example.location, decision: decision,
-                                 mismatches: example.expectation.mismatches(decision))
+            return ExampleResult(
+                title: example.title, location: example.location, decision: decision,
+                mismatches: example.expectation.mismatches(decision))
         }
     }
 
@@ -72,24 +73,31 @@ enum ExampleReader {
         var expect: YAMLNode?
     }
 
-    static let fields: [Field<Draft>] = [
-        Field("name", "A name for the example, shown when it fails.", .text, example: "name: external-series") {
-            n, c, d in d.name = c.text(n, "name")
-        },
-    ] + MessageKind.allCases.map { kind in
-        Field(kind.rawValue, "The \(kind.rawValue)'s facts (see below). An example has exactly one of `request`, `response`, `cancellation`.",
-              ValueSpec("a mapping of facts", Schema.ref("\(kind.rawValue)_facts")),
-              example: factsExample[kind] ?? "") { n, c, d in
-            if d.message != nil {
-                c.error(n, "an example describes one message; it already has a \(d.message?.kind.rawValue ?? "")")
-            } else {
-                d.message = (kind, n)
+    static let fields: [Field<Draft>] =
+        [
+            Field("name", "A name for the example, shown when it fails.", .text, example: "name: external-series") {
+                n, c, d in d.name = c.text(n, "name")
             }
-        }
-    } + [
-        Field("expect", "The decision the message must get.", ValueSpec("a mapping", Schema.ref("expect")),
-              example: "expect: { action: decline, rule: too-long }", required: true) { n, _, d in d.expect = n },
-    ]
+        ]
+        + MessageKind.allCases.map { kind in
+            Field(
+                kind.rawValue,
+                "The \(kind.rawValue)'s facts (see below). An example has exactly one of `request`, `response`, `cancellation`.",
+                ValueSpec("a mapping of facts", Schema.ref("\(kind.rawValue)_facts")),
+                example: factsExample[kind] ?? ""
+            ) { n, c, d in
+                if d.message != nil {
+                    c.error(n, "an example describes one message; it already has a \(d.message?.kind.rawValue ?? "")")
+                } else {
+                    d.message = (kind, n)
+                }
+            }
+        } + [
+            Field(
+                "expect", "The decision the message must get.", ValueSpec("a mapping", Schema.ref("expect")),
+                example: "expect: { action: decline, rule: too-long }", required: true
+            ) { n, _, d in d.expect = n }
+        ]
 
     private static let factsExample: [MessageKind: String] = [
         .request: "request: { organizer: ann@contoso.com, start: \"2026-12-01T09:00\", duration: 90m }",
@@ -99,16 +107,25 @@ enum ExampleReader {
 
     /// The keys of `expect`.
     static let expectFields: [Field<Expectation>] = [
-        Field("action", "The action the decision must have.", ValueSpec("an action of the message's kind", shape: .action),
-              example: "action: accept", required: true) { n, c, e in e.action = RuleReader.action(n, "action", c) },
-        Field("rule", "The rule that must decide, or `default` when none may match.", .text, example: "rule: in-hours") { n, c, e in
+        Field(
+            "action", "The action the decision must have.",
+            ValueSpec("an action of the message's kind", shape: .action),
+            example: "action: accept", required: true
+        ) { n, c, e in e.action = RuleReader.action(n, "action", c) },
+        Field("rule", "The rule that must decide, or `default` when none may match.", .text, example: "rule: in-hours")
+        { n, c, e in
             e.rule = c.text(n, "rule")
         },
-        Field("comment", "The exact comment the reply must carry (empty for none).", .text, example: "comment: \"The room is booked.\"") {
+        Field(
+            "comment", "The exact comment the reply must carry (empty for none).", .text,
+            example: "comment: \"The room is booked.\""
+        ) {
             n, c, e in e.comment = c.text(n, "comment")
         },
-        Field("reason", "The exact reason the decision must give.", .text,
-              example: "reason: \"the organizer bob@fabrikam.com is external and the meeting recurs\"") { n, c, e in
+        Field(
+            "reason", "The exact reason the decision must give.", .text,
+            example: "reason: \"the organizer bob@fabrikam.com is external and the meeting recurs\""
+        ) { n, c, e in
             e.reason = c.text(n, "reason")
         },
         Field("send_reply", "Whether a reply must be sent.", .bool, example: "send_reply: false") { n, c, e in
@@ -127,7 +144,9 @@ enum ExampleReader {
         }
     }
 
-    private static func example(_ item: YAMLNode, number: Int, ruleNames: [MessageKind: [String]], _ checker: Checker) -> RuleExample? {
+    private static func example(_ item: YAMLNode, number: Int, ruleNames: [MessageKind: [String]], _ checker: Checker)
+        -> RuleExample?
+    {
         var draft = Draft()
         guard checker.read(item, as: "an example", fields: fields, into: &draft) else { return nil }
         guard let message = draft.message else {
@@ -144,7 +163,10 @@ enum ExampleReader {
             let names = (ruleNames[message.kind] ?? []) + [Decision.defaultRuleName]
             if !names.contains(rule) {
                 let at = expectNode.pairs.first { $0.key.scalarText == "rule" }?.value ?? expectNode
-                checker.error(at, "no \(message.kind.rawValue) rule is named \(quoted(rule))" + Suggestion.hint(for: rule, among: names))
+                checker.error(
+                    at,
+                    "no \(message.kind.rawValue) rule is named \(quoted(rule))"
+                        + Suggestion.hint(for: rule, among: names))
                 return nil
             }
         }

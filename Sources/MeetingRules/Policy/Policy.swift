@@ -99,14 +99,18 @@ public struct Policy: Sendable {
     /// Reads and checks the file at `path`.
     public static func check(contentsOf path: String) -> CheckReport {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return CheckReport(file: path, source: "", diagnostics: [
-                Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file"),
-            ], policy: nil)
+            return CheckReport(
+                file: path, source: "",
+                diagnostics: [
+                    Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file")
+                ], policy: nil)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return CheckReport(file: path, source: "", diagnostics: [
-                Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text"),
-            ], policy: nil)
+            return CheckReport(
+                file: path, source: "",
+                diagnostics: [
+                    Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")
+                ], policy: nil)
         }
         return check(text, file: path)
     }

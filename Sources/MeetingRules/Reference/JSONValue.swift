@@ -1,7 +1,8 @@
 /// A JSON value with object keys in the order written, for the generated JSON
 /// Schema (stable, readable output without Foundation's escaping quirks).
 public indirect enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral {
+    ExpressibleByIntegerLiteral, ExpressibleByArrayLiteral
+{
     case string(String)
     case number(Int)
     case bool(Bool)
@@ -31,7 +32,8 @@ public indirect enum JSONValue: Sendable, Hashable, ExpressibleByStringLiteral, 
             return "[\n" + items.map { inner + $0.rendered(indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
         case .object(let pairs):
             if pairs.isEmpty { return "{}" }
-            return "{\n" + pairs.map { inner + Self.escape($0.0) + ": " + $0.1.rendered(indent: inner) }
+            return "{\n"
+                + pairs.map { inner + Self.escape($0.0) + ": " + $0.1.rendered(indent: inner) }
                 .joined(separator: ",\n") + "\n\(indent)}"
         }
     }

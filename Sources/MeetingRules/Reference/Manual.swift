@@ -84,9 +84,11 @@ public enum Manual {
 
             """
         if !files.isEmpty {
-            out += "## The files here\n\nReady to copy and adapt; each has examples that `meetingbot rules test` passes.\n\n"
+            out +=
+                "## The files here\n\nReady to copy and adapt; each has examples that `meetingbot rules test` passes.\n\n"
             out += "| File | For |\n| --- | --- |\n"
-            out += files.map { "| [`\($0.name)`](\($0.name)) | \(escaped($0.summary)) |" }.joined(separator: "\n") + "\n\n"
+            out +=
+                files.map { "| [`\($0.name)`](\($0.name)) | \(escaped($0.summary)) |" }.joined(separator: "\n") + "\n\n"
         }
         out += """
             ## A complete file
@@ -108,18 +110,24 @@ public enum Manual {
 
 
             """
-        out += section("The top level", "The settings, then the rules of each kind, then the examples.",
-                       TopLevel.fields.map(\.documentation))
+        out += section(
+            "The top level", "The settings, then the rules of each kind, then the examples.",
+            TopLevel.fields.map(\.documentation))
         out += section("`working_hours`", "", WorkingHoursFields.fields.map(\.documentation))
-        out += section("Rules", "Each of `requests`, `responses` and `cancellations` is a list of rules with these keys.",
-                       RuleReader.fields.map(\.documentation))
+        out += section(
+            "Rules", "Each of `requests`, `responses` and `cancellations` is a list of rules with these keys.",
+            RuleReader.fields.map(\.documentation))
         out += conditions()
-        out += section("Examples", """
+        out += section(
+            "Examples",
+            """
             `examples` is a list of messages with the decision each must get; `meetingbot rules test`
             runs them and fails on any mismatch, so a policy can be pinned like a test suite.
             """, ExampleReader.fields.map(\.documentation))
         out += section("`expect`", "Only the keys given are compared.", ExampleReader.expectFields.map(\.documentation))
-        out += section("Facts", """
+        out += section(
+            "Facts",
+            """
             The keys of a `request`, `response` or `cancellation` in an example. All are
             optional; times are on the wall clock of `timezone` unless they end in `Z` or an offset.
             """, FactFields.fields.map(\.documentation))
@@ -132,8 +140,10 @@ public enum Manual {
         out += "| Key | Value | Meaning | Example |\n| --- | --- | --- | --- |\n"
         for key in keys {
             let name = "`\(key.key)`" + (key.required ? " (required)" : "")
-            let meaning = key.summary + (key.kinds.count < MessageKind.allCases.count
-                ? " Only for \(key.kinds.map(\.rulesKey).joined(separator: " and "))." : "")
+            let meaning =
+                key.summary
+                + (key.kinds.count < MessageKind.allCases.count
+                    ? " Only for \(key.kinds.map(\.rulesKey).joined(separator: " and "))." : "")
             let example = "`\(key.example)`"
             out += "| \(name) | \(escaped(key.value.phrase)) | \(escaped(meaning)) | \(escaped(example)) |\n"
         }

@@ -23,7 +23,8 @@ public enum RulesTool {
     public static func check(_ paths: [String]) -> Output {
         guard !paths.isEmpty else { return noFiles }
         var lines: [String] = []
-        var errors = 0, warnings = 0
+        var errors = 0
+        var warnings = 0
         for path in paths {
             let report = Policy.check(contentsOf: path)
             errors += report.errors.count
@@ -60,7 +61,8 @@ public enum RulesTool {
     public static func manual(directory: String = "rules") -> String {
         let shipped = files([], directory: directory).map { path in
             let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-            return Manual.ShippedFile(name: (path as NSString).lastPathComponent, summary: Manual.ShippedFile.summary(of: text))
+            return Manual.ShippedFile(
+                name: (path as NSString).lastPathComponent, summary: Manual.ShippedFile.summary(of: text))
         }
         return Manual.markdown(files: shipped)
     }

@@ -34,7 +34,8 @@ struct DomainSet: Sendable, Hashable {
         let domain = address.domain
         return domains.contains { d in
             domain.elementsEqual(d.exact)
-                || domain.count > d.dotted.count && domain[(domain.endIndex - d.dotted.count)...].elementsEqual(d.dotted)
+                || domain.count > d.dotted.count
+                    && domain[(domain.endIndex - d.dotted.count)...].elementsEqual(d.dotted)
         }
     }
 
@@ -86,7 +87,8 @@ enum AddressPattern: Sendable {
 /// Wildcard matching over UTF-8 bytes: `?` takes one whole character.
 enum Glob {
     static func matches(pattern: ArraySlice<UInt8>, text: ArraySlice<UInt8>) -> Bool {
-        var p = pattern.startIndex, t = text.startIndex
+        var p = pattern.startIndex
+        var t = text.startIndex
         var star: (p: Int, t: Int)?
         while t < text.endIndex {
             if p < pattern.endIndex, pattern[p] == UInt8(ascii: "*") {

@@ -26,14 +26,16 @@ struct FoldedText: Sendable, Hashable {
     /// Without ASCII white space at either end.
     func trimmingSpaces() -> FoldedText {
         let isSpace = { (b: UInt8) in b == 0x20 || (0x09...0x0D).contains(b) }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else {
             return FoldedText(bytes: [])
         }
         return first == 0 && last == bytes.count - 1 ? self : FoldedText(bytes: Array(bytes[first...last]))
     }
 
     func contains(_ needle: FoldedText) -> Bool {
-        let n = needle.bytes, h = bytes
+        let n = needle.bytes
+        let h = bytes
         guard let first = n.first else { return true }
         guard n.count <= h.count else { return false }
         var i = 0
@@ -102,8 +104,15 @@ enum NestedRepetition {
         var inClass = false
         while i < chars.count {
             let c = chars[i]
-            if c == "\\" { i += 2; continue }
-            if inClass { if c == "]" { inClass = false }; i += 1; continue }
+            if c == "\\" {
+                i += 2
+                continue
+            }
+            if inClass {
+                if c == "]" { inClass = false }
+                i += 1
+                continue
+            }
             switch c {
             case "[": inClass = true
             case "(": opens.append((i, false))
@@ -129,7 +138,9 @@ enum NestedRepetition {
             guard let close = chars[i...].firstIndex(of: "}") else { return false }
             let inside = String(chars[(i + 1)..<close])
             let bounds = inside.split(separator: ",", omittingEmptySubsequences: false)
-            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return false }
+            guard (1...2).contains(bounds.count), bounds.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else {
+                return false
+            }
             if bounds.count == 2 && bounds[1].isEmpty { return true }
             return (Int(bounds.last ?? "") ?? 0) > 1
         default: return false

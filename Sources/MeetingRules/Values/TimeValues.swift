@@ -23,7 +23,9 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
             let digits = rest.prefix(while: \.isASCIIDigit)
             guard !digits.isEmpty, digits.count <= 9, let number = Int(digits) else { return nil }
             rest = rest.dropFirst(digits.count)
-            guard let letter = rest.first, let index = allowed.firstIndex(where: { $0.letter == letter }) else { return nil }
+            guard let letter = rest.first, let index = allowed.firstIndex(where: { $0.letter == letter }) else {
+                return nil
+            }
             total += number * allowed[index].seconds
             allowed = allowed[(index + 1)...]
             rest = rest.dropFirst()
@@ -57,16 +59,18 @@ public struct TimeOfDay: Sendable, Hashable, Comparable, CustomStringConvertible
     init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, (1...2).contains(parts[0].count), parts[1].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
-              let hours = Int(parts[0]), let minutes = Int(parts[1]),
-              hours < 24 && minutes < 60 || hours == 24 && minutes == 0 else { return nil }
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let hours = Int(parts[0]), let minutes = Int(parts[1]),
+            hours < 24 && minutes < 60 || hours == 24 && minutes == 0
+        else { return nil }
         self.minutes = hours * 60 + minutes
     }
 
     public static func < (a: Self, b: Self) -> Bool { a.minutes < b.minutes }
 
     public var description: String {
-        let h = minutes / 60, m = minutes % 60
+        let h = minutes / 60
+        let m = minutes % 60
         return (h < 10 ? "0" : "") + "\(h):" + (m < 10 ? "0" : "") + "\(m)"
     }
 }

@@ -12,12 +12,15 @@ import Testing
     static let clock = "2026-03-02T08:00:00Z"
 
     /// Runs `body` against a sandbox holding `fixture`, then stops it.
-    static func withSandbox<T>(_ fixture: String, faults: [FaultRule] = [],
-                               _ body: (SandboxServer) async throws -> T) async throws -> T {
+    static func withSandbox<T>(
+        _ fixture: String, faults: [FaultRule] = [],
+        _ body: (SandboxServer) async throws -> T
+    ) async throws -> T {
         var options = SandboxOptions()
         options.schemaDirectory = SharedFiles.schemaDirectory
         options.faults = faults
-        let server = try await SandboxServer.start(try Sandbox(options: options, fixture: try Fixture.parse(fixture)), threads: 1)
+        let server = try await SandboxServer.start(
+            try Sandbox(options: options, fixture: try Fixture.parse(fixture)), threads: 1)
         do {
             let result = try await body(server)
             try await server.stop()
@@ -34,11 +37,14 @@ import Testing
     }
 
     /// A client for `address` signing in as `user` (by default the mailbox itself).
-    static func client(_ server: SandboxServer, _ address: String, access: MailboxAccess = .own, user: String? = nil,
-                       sleeper: any Sleeper = RecordingSleeper(), transport: (any HTTPTransport)? = nil) throws -> EWSClient {
-        EWSClient(url: try #require(URL(string: server.url)), account: MailboxAccount(address: address, access: access),
-                  transport: try transport ?? Self.transport(user ?? address),
-                  retry: RetryPolicy(budget: .seconds(600), maxAttempts: 6, initialBackOff: .seconds(1)), sleeper: sleeper)
+    static func client(
+        _ server: SandboxServer, _ address: String, access: MailboxAccess = .own, user: String? = nil,
+        sleeper: any Sleeper = RecordingSleeper(), transport: (any HTTPTransport)? = nil
+    ) throws -> EWSClient {
+        EWSClient(
+            url: try #require(URL(string: server.url)), account: MailboxAccount(address: address, access: access),
+            transport: try transport ?? Self.transport(user ?? address),
+            retry: RetryPolicy(budget: .seconds(600), maxAttempts: 6, initialBackOff: .seconds(1)), sleeper: sleeper)
     }
 
     /// The items of a mailbox's distinguished folder, read from the store.
@@ -57,32 +63,33 @@ import Testing
     /// Four meetings for the room; the last one cancelled, so the room holds
     /// its out-of-date request and the cancellation too.
     static let meetings = """
-    clock: "\(clock)"
-    mailboxes:
-      - { address: organizer@contoso.com, password: secret }
-      - { address: room@contoso.com, password: secret }
-    meetings:
-      - { organizer: organizer@contoso.com, subject: Planning, start: "2026-03-04T09:00:00Z", end: "2026-03-04T10:00:00Z", resources: [room@contoso.com] }
-      - { organizer: organizer@contoso.com, subject: Review, start: "2026-03-05T09:00:00Z", end: "2026-03-05T10:00:00Z", resources: [room@contoso.com] }
-      - { organizer: organizer@contoso.com, subject: Retro, start: "2026-03-06T09:00:00Z", end: "2026-03-06T10:00:00Z", resources: [room@contoso.com] }
-      - { organizer: organizer@contoso.com, subject: Offsite, start: "2026-03-09T09:00:00Z", end: "2026-03-09T17:00:00Z", resources: [room@contoso.com], cancelled: true }
-    """
+        clock: "\(clock)"
+        mailboxes:
+          - { address: organizer@contoso.com, password: secret }
+          - { address: room@contoso.com, password: secret }
+        meetings:
+          - { organizer: organizer@contoso.com, subject: Planning, start: "2026-03-04T09:00:00Z", end: "2026-03-04T10:00:00Z", resources: [room@contoso.com] }
+          - { organizer: organizer@contoso.com, subject: Review, start: "2026-03-05T09:00:00Z", end: "2026-03-05T10:00:00Z", resources: [room@contoso.com] }
+          - { organizer: organizer@contoso.com, subject: Retro, start: "2026-03-06T09:00:00Z", end: "2026-03-06T10:00:00Z", resources: [room@contoso.com] }
+          - { organizer: organizer@contoso.com, subject: Offsite, start: "2026-03-09T09:00:00Z", end: "2026-03-09T17:00:00Z", resources: [room@contoso.com], cancelled: true }
+        """
 
     /// The room's waiting requests, read in full, by subject.
     static func requests(_ reader: EWSMailboxReader) async throws -> [String: MeetingMessage] {
         let found = try await reader.allMeetingMessages(in: .inbox)
         let messages = try await reader.meetingMessages(found.map(\.id)).compactMap(\.value)
-        return Dictionary(messages.filter { $0.kind == .request }.map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(
+            messages.filter { $0.kind == .request }.map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     // MARK: reading
 
     @Test func pagesThroughAThousandMessagesAndReadsThemInBatches() async throws {
         let fixture = """
-        clock: "\(Self.clock)"
-        mailboxes: [{ address: room@contoso.com, password: secret }]
-        load: { seed: 11, mailbox: room@contoso.com, messages: 1000 }
-        """
+            clock: "\(Self.clock)"
+            mailboxes: [{ address: room@contoso.com, password: secret }]
+            load: { seed: 11, mailbox: room@contoso.com, messages: 1000 }
+            """
         try await Self.withSandbox(fixture) { server in
             let counter = CountingTransport(try Self.transport("room@contoso.com"))
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com", transport: counter))
@@ -102,7 +109,9 @@ import Testing
             #expect(kinds[.request, default: 0] > kinds[.response, default: 0])
             #expect(kinds[.cancellation, default: 0] > 0)
             for request in read.compactMap(\.value) where request.kind == .request {
-                #expect(request.organizer?.address != nil && request.start != nil && request.end != nil && request.uid != nil)
+                #expect(
+                    request.organizer?.address != nil && request.start != nil && request.end != nil
+                        && request.uid != nil)
             }
         }
     }
@@ -113,13 +122,18 @@ import Testing
         try await Self.withSandbox(Self.meetings) { server in
             let room = try Self.client(server, "room@contoso.com")
             let waiting = try await Self.requests(EWSMailboxReader(room))
-            let (planning, review, retro) = (try #require(waiting["Planning"]), try #require(waiting["Review"]), try #require(waiting["Retro"]))
+            let (planning, review, retro) = (
+                try #require(waiting["Planning"]), try #require(waiting["Review"]), try #require(waiting["Retro"])
+            )
             let writer = EWSMailboxWriter(room)
             let proposedStart = try #require(EWSDateTime.parse("2026-03-05T13:00:00Z"))
             let outcomes = [
                 try await writer.respond(to: planning.id, with: MeetingReply(.accept, comment: "Booked for you.")),
-                try await writer.respond(to: review.id, with: MeetingReply(.tentative, comment: "Later?", proposedStart: proposedStart,
-                                                                           proposedEnd: proposedStart + 3600)),
+                try await writer.respond(
+                    to: review.id,
+                    with: MeetingReply(
+                        .tentative, comment: "Later?", proposedStart: proposedStart,
+                        proposedEnd: proposedStart + 3600)),
                 try await writer.respond(to: retro.id, with: MeetingReply(.decline, sendReply: false)),
             ]
             for outcome in outcomes {
@@ -136,7 +150,9 @@ import Testing
             // The organizer got two responses (the decline sent nothing) and its item records them.
             let organizer = EWSMailboxReader(try Self.client(server, "organizer@contoso.com"))
             let inbox = try await organizer.allMeetingMessages(in: .inbox)
-            let responses = try await organizer.meetingMessages(inbox.map(\.id)).compactMap(\.value).filter { $0.kind == .response }
+            let responses = try await organizer.meetingMessages(inbox.map(\.id)).compactMap(\.value).filter {
+                $0.kind == .response
+            }
             #expect(Set(responses.compactMap(\.responseType)) == [.accept, .tentative])
             let tentative = try #require(responses.first { $0.responseType == .tentative })
             #expect(tentative.proposedStart == proposedStart)
@@ -186,19 +202,19 @@ import Testing
 
     @Test func recurringRequestAndItsOccurrencesInTheCalendarView() async throws {
         let fixture = """
-        clock: "\(Self.clock)"
-        mailboxes:
-          - { address: organizer@contoso.com, password: secret }
-          - { address: room@contoso.com, password: secret }
-        meetings:
-          - organizer: organizer@contoso.com
-            subject: Standup
-            start: "2026-03-02T08:00:00Z"
-            end: "2026-03-02T08:15:00Z"
-            resources: [room@contoso.com]
-            timezone: Europe/Berlin
-            recurrence: { pattern: weekly, interval: 1, days: [monday, wednesday], count: 10 }
-        """
+            clock: "\(Self.clock)"
+            mailboxes:
+              - { address: organizer@contoso.com, password: secret }
+              - { address: room@contoso.com, password: secret }
+            meetings:
+              - organizer: organizer@contoso.com
+                subject: Standup
+                start: "2026-03-02T08:00:00Z"
+                end: "2026-03-02T08:15:00Z"
+                resources: [room@contoso.com]
+                timezone: Europe/Berlin
+                recurrence: { pattern: weekly, interval: 1, days: [monday, wednesday], count: 10 }
+            """
         try await Self.withSandbox(fixture) { server in
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com"))
             let request = try #require(try await Self.requests(reader)["Standup"])
@@ -220,22 +236,28 @@ import Testing
     // MARK: access modes
 
     @Test func impersonationAndDelegateAccess() async throws {
-        let fixture = Self.meetings.replacingOccurrences(of: """
-              - { address: room@contoso.com, password: secret }
-            """, with: """
-              - { address: room@contoso.com, password: secret, delegates: [assistant@contoso.com] }
-              - { address: svc@contoso.com, password: secret, impersonation: true }
-              - { address: assistant@contoso.com, password: secret }
-            """)
+        let fixture = Self.meetings.replacingOccurrences(
+            of: """
+                  - { address: room@contoso.com, password: secret }
+                """,
+            with: """
+                  - { address: room@contoso.com, password: secret, delegates: [assistant@contoso.com] }
+                  - { address: svc@contoso.com, password: secret, impersonation: true }
+                  - { address: assistant@contoso.com, password: secret }
+                """)
         try await Self.withSandbox(fixture) { server in
-            let own = try await EWSMailboxReader(try Self.client(server, "room@contoso.com")).allMeetingMessages(in: .inbox)
+            let own = try await EWSMailboxReader(try Self.client(server, "room@contoso.com")).allMeetingMessages(
+                in: .inbox)
             #expect(!own.isEmpty)
-            let impersonated = EWSMailboxReader(try Self.client(server, "room@contoso.com", access: .impersonation, user: "svc@contoso.com"))
+            let impersonated = EWSMailboxReader(
+                try Self.client(server, "room@contoso.com", access: .impersonation, user: "svc@contoso.com"))
             #expect(try await impersonated.allMeetingMessages(in: .inbox).map(\.id) == own.map(\.id))
-            let delegated = EWSMailboxReader(try Self.client(server, "room@contoso.com", access: .delegate, user: "assistant@contoso.com"))
+            let delegated = EWSMailboxReader(
+                try Self.client(server, "room@contoso.com", access: .delegate, user: "assistant@contoso.com"))
             #expect(try await delegated.allMeetingMessages(in: .inbox).map(\.id) == own.map(\.id))
 
-            let denied = EWSMailboxReader(try Self.client(server, "room@contoso.com", access: .impersonation, user: "assistant@contoso.com"))
+            let denied = EWSMailboxReader(
+                try Self.client(server, "room@contoso.com", access: .impersonation, user: "assistant@contoso.com"))
             let error = try await #require(throws: EWSError.self) { try await denied.allMeetingMessages(in: .inbox) }
             #expect(error.responseCode == .impersonateUserDenied)
         }
@@ -243,9 +265,12 @@ import Testing
 
     @Test func wrongPasswordIsAnAuthenticationError() async throws {
         try await Self.withSandbox(Self.meetings) { server in
-            let transport = try CurlTransport(authentication: .basic(username: "room@contoso.com", password: Secret("not-the-password")))
+            let transport = try CurlTransport(
+                authentication: .basic(username: "room@contoso.com", password: Secret("not-the-password")))
             let client = try Self.client(server, "room@contoso.com", transport: transport)
-            let error = try await #require(throws: EWSError.self) { try await EWSMailboxReader(client).allMeetingMessages(in: .inbox) }
+            let error = try await #require(throws: EWSError.self) {
+                try await EWSMailboxReader(client).allMeetingMessages(in: .inbox)
+            }
             #expect(error.isConnectionProblem)
             #expect(!"\(error)".contains("not-the-password"))
         }
@@ -256,7 +281,8 @@ import Testing
     @Test func busyFaultBackOffIsHonoured() async throws {
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: .busy, calls: [1], value: 700)]) { server in
             let sleeper = RecordingSleeper()
-            let found = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper)).allMeetingMessages(in: .inbox)
+            let found = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
+                .allMeetingMessages(in: .inbox)
             #expect(found.count == Self.storedMeetingMessages(server, "room@contoso.com", "inbox").count)
             #expect(sleeper.waits == [.milliseconds(700)])
         }
@@ -266,7 +292,8 @@ import Testing
     func retryAfterIsHonoured(_ kind: FaultRule.Kind) async throws {
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: kind, calls: [1], value: 3)]) { server in
             let sleeper = RecordingSleeper()
-            _ = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper)).allMeetingMessages(in: .inbox)
+            _ = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
+                .allMeetingMessages(in: .inbox)
             #expect(sleeper.waits == [.seconds(3)])
         }
     }
@@ -290,13 +317,15 @@ import Testing
     @Test func perItemErrorsInABatch() async throws {
         // Call 2, the first GetItem batch, is busy for every item; every GetItem
         // fails about half its items with ErrorItemNotFound.
-        let faults = [FaultRule(kind: .itemError, calls: [2], operations: ["GetItem"], code: "ErrorServerBusy"),
-                      FaultRule(kind: .itemError, rate: 0.5, operations: ["GetItem"], code: "ErrorItemNotFound")]
+        let faults = [
+            FaultRule(kind: .itemError, calls: [2], operations: ["GetItem"], code: "ErrorServerBusy"),
+            FaultRule(kind: .itemError, rate: 0.5, operations: ["GetItem"], code: "ErrorItemNotFound"),
+        ]
         let fixture = """
-        clock: "\(Self.clock)"
-        mailboxes: [{ address: room@contoso.com, password: secret }]
-        load: { seed: 5, mailbox: room@contoso.com, messages: 40 }
-        """
+            clock: "\(Self.clock)"
+            mailboxes: [{ address: room@contoso.com, password: secret }]
+            load: { seed: 5, mailbox: room@contoso.com, messages: 40 }
+            """
         try await Self.withSandbox(fixture, faults: faults) { server in
             let sleeper = RecordingSleeper()
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
@@ -308,13 +337,16 @@ import Testing
             #expect(!failed.isEmpty && failed.count < read.count)
             #expect(failed.allSatisfy { $0.error?.responseCode == .itemNotFound })
             // Results stay in request order, whatever was resent.
-            #expect(zip(found, read).allSatisfy { message, result in result.value.map { $0.id.id == message.id.id } ?? true })
+            #expect(
+                zip(found, read).allSatisfy { message, result in result.value.map { $0.id.id == message.id.id } ?? true
+                })
         }
     }
 
     @Test(arguments: [FaultRule.Kind.drop, .truncate, .malformed])
     func aReplyWithAnUnknownOutcomeIsNotResent(_ kind: FaultRule.Kind) async throws {
-        try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: kind, operations: ["CreateItem"])]) { server in
+        try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: kind, operations: ["CreateItem"])]) {
+            server in
             let room = try Self.client(server, "room@contoso.com")
             let planning = try #require(try await Self.requests(EWSMailboxReader(room))["Planning"])
             let outcome = try await EWSMailboxWriter(room).respond(to: planning.id, with: MeetingReply(.accept))
@@ -325,7 +357,9 @@ import Testing
             #expect(error.message.contains("re-read"))
             // Re-reading shows the reply went through once: the request is gone and the organizer has one response.
             #expect(try await Self.requests(EWSMailboxReader(room))["Planning"] == nil)
-            let responses = Self.stored(server, "organizer@contoso.com", "inbox").filter { $0.itemClass.hasPrefix(ItemClass.meetingResponsePrefix) }
+            let responses = Self.stored(server, "organizer@contoso.com", "inbox").filter {
+                $0.itemClass.hasPrefix(ItemClass.meetingResponsePrefix)
+            }
             #expect(responses.count == 1)
         }
     }
@@ -334,11 +368,13 @@ import Testing
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: .busy, calls: [3], value: 100)]) { server in
             let sleeper = RecordingSleeper()
             let room = try Self.client(server, "room@contoso.com", sleeper: sleeper)
-            let planning = try #require(try await Self.requests(EWSMailboxReader(room))["Planning"])   // calls 1, 2
-            let outcome = try await EWSMailboxWriter(room).respond(to: planning.id, with: MeetingReply(.accept))   // call 3 busy, 4 done
+            let planning = try #require(try await Self.requests(EWSMailboxReader(room))["Planning"])  // calls 1, 2
+            let outcome = try await EWSMailboxWriter(room).respond(to: planning.id, with: MeetingReply(.accept))  // call 3 busy, 4 done
             #expect(outcome.isSuccess)
             #expect(sleeper.waits == [.milliseconds(100)])
-            let responses = Self.stored(server, "organizer@contoso.com", "inbox").filter { $0.itemClass.hasPrefix(ItemClass.meetingResponsePrefix) }
+            let responses = Self.stored(server, "organizer@contoso.com", "inbox").filter {
+                $0.itemClass.hasPrefix(ItemClass.meetingResponsePrefix)
+            }
             #expect(responses.count == 1)
         }
     }

@@ -16,15 +16,23 @@ import Testing
     static func inbox(count: Int) -> ScriptedTransport {
         ScriptedTransport { (request, _) throws(TransportError) in
             guard let view = (try? Self.request(request.body))?.child("IndexedPageItemView"),
-                  let offset = view.attribute("Offset").flatMap({ Int($0) }),
-                  let size = view.attribute("MaxEntriesReturned").flatMap({ Int($0) })
+                let offset = view.attribute("Offset").flatMap({ Int($0) }),
+                let size = view.attribute("MaxEntriesReturned").flatMap({ Int($0) })
             else { return HTTPResponse(status: 400) }
             let ids = offset..<min(offset + size, count)
-            let items = ids.map { Reply.item("MeetingRequest", id: "m\($0)", "<t:ItemClass>IPM.Schedule.Meeting.Request</t:ItemClass>") }
+            let items = ids.map {
+                Reply.item("MeetingRequest", id: "m\($0)", "<t:ItemClass>IPM.Schedule.Meeting.Request</t:ItemClass>")
+            }
             let last = ids.upperBound >= count
-            return Reply.operation("FindItem", [Reply.success("FindItem", """
-            <m:RootFolder IndexedPagingOffset="\(ids.upperBound)" TotalItemsInView="\(count)" IncludesLastItemInRange="\(last)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
-            """)])
+            return Reply.operation(
+                "FindItem",
+                [
+                    Reply.success(
+                        "FindItem",
+                        """
+                        <m:RootFolder IndexedPagingOffset="\(ids.upperBound)" TotalItemsInView="\(count)" IncludesLastItemInRange="\(last)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
+                        """)
+                ])
         }
     }
 
@@ -34,7 +42,9 @@ import Testing
         let all = try await reader.allMeetingMessages(in: .inbox)
         #expect(all.map(\.id.id) == (0..<1000).map { "m\($0)" })
         #expect(transport.requests.count == 4)
-        let offsets = try transport.requests.map { try Self.request($0.body).child("IndexedPageItemView")?.attribute("Offset") }
+        let offsets = try transport.requests.map {
+            try Self.request($0.body).child("IndexedPageItemView")?.attribute("Offset")
+        }
         #expect(offsets == ["0", "250", "500", "750"])
     }
 
@@ -45,10 +55,17 @@ import Testing
 
     @Test func getItemGoesInBatches() async throws {
         let transport = ScriptedTransport { (request, _) throws(TransportError) in
-            let ids = ((try? Self.request(request.body))?.child("ItemIds")?.children ?? []).compactMap { $0.attribute("Id") }
-            return Reply.operation("GetItem", ids.map { id in
-                Reply.success("GetItem", "<m:Items>\(Reply.item("MeetingCancellation", id: id, "<t:ItemClass>IPM.Schedule.Meeting.Canceled</t:ItemClass>"))</m:Items>")
-            })
+            let ids = ((try? Self.request(request.body))?.child("ItemIds")?.children ?? []).compactMap {
+                $0.attribute("Id")
+            }
+            return Reply.operation(
+                "GetItem",
+                ids.map { id in
+                    Reply.success(
+                        "GetItem",
+                        "<m:Items>\(Reply.item("MeetingCancellation", id: id, "<t:ItemClass>IPM.Schedule.Meeting.Canceled</t:ItemClass>"))</m:Items>"
+                    )
+                })
         }
         let reader = EWSMailboxReader(try EWSClient.test(transport), options: EWSMailboxOptions(batchSize: 20))
         let ids = (0..<45).map { ItemId("c\($0)") }
@@ -63,8 +80,8 @@ import Testing
         let day = 86_400.0
         return ScriptedTransport { (request, _) throws(TransportError) in
             guard let view = (try? Self.request(request.body))?.child("CalendarView"),
-                  let start = view.attribute("StartDate").flatMap(EWSDateTime.parse),
-                  let end = view.attribute("EndDate").flatMap(EWSDateTime.parse)
+                let start = view.attribute("StartDate").flatMap(EWSDateTime.parse),
+                let end = view.attribute("EndDate").flatMap(EWSDateTime.parse)
             else { return HTTPResponse(status: 400) }
             guard end.timeIntervalSince(start) <= CalendarView.maxWindow else {
                 return Reply.operation("FindItem", [Reply.error("FindItem", "ErrorCalendarViewRangeTooBig")])
@@ -76,23 +93,32 @@ import Testing
                 return s < end.timeIntervalSince1970 && s + 3600 > start.timeIntervalSince1970
             }
             let items = days.prefix(max).map { d in
-                Reply.item("CalendarItem", id: "day\(d)", """
-                <t:Start>\(EWSDateTime.format(Date(timeIntervalSince1970: Double(d) * day + 36_000)))</t:Start>
-                <t:End>\(EWSDateTime.format(Date(timeIntervalSince1970: Double(d) * day + 39_600)))</t:End>
-                <t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus><t:UID>uid-\(d)</t:UID>
-                """)
+                Reply.item(
+                    "CalendarItem", id: "day\(d)",
+                    """
+                    <t:Start>\(EWSDateTime.format(Date(timeIntervalSince1970: Double(d) * day + 36_000)))</t:Start>
+                    <t:End>\(EWSDateTime.format(Date(timeIntervalSince1970: Double(d) * day + 39_600)))</t:End>
+                    <t:LegacyFreeBusyStatus>Busy</t:LegacyFreeBusyStatus><t:UID>uid-\(d)</t:UID>
+                    """)
             }
-            return Reply.operation("FindItem", [Reply.success("FindItem", """
-            <m:RootFolder TotalItemsInView="\(days.count)" IncludesLastItemInRange="\(days.count <= max)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
-            """)])
+            return Reply.operation(
+                "FindItem",
+                [
+                    Reply.success(
+                        "FindItem",
+                        """
+                        <m:RootFolder TotalItemsInView="\(days.count)" IncludesLastItemInRange="\(days.count <= max)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
+                        """)
+                ])
         }
     }
 
     @Test func calendarViewSplitsLongSpansAndTruncatedWindows() async throws {
         let transport = Self.calendar(max: 100)
-        let reader = EWSMailboxReader(try EWSClient.test(transport), options: EWSMailboxOptions(calendarViewMaxEntries: 100))
+        let reader = EWSMailboxReader(
+            try EWSClient.test(transport), options: EWSMailboxOptions(calendarViewMaxEntries: 100))
         let start = try #require(EWSDateTime.parse("2026-01-01T00:00:00Z"))
-        let end = start + 3 * 365 * 86_400                 // three years: more than one window
+        let end = start + 3 * 365 * 86_400  // three years: more than one window
         let entries = try await reader.calendarView(from: start, to: end)
         #expect(entries.count == 3 * 365)
         #expect(entries.map(\.start) == entries.map(\.start).sorted())
@@ -103,17 +129,23 @@ import Testing
 
     @Test func aViewThatCannotBeSplitFurtherIsAnError() async throws {
         let transport = ScriptedTransport { (_, _) throws(TransportError) in
-            Reply.operation("FindItem", [Reply.success("FindItem", "<m:RootFolder IncludesLastItemInRange=\"false\"><t:Items/></m:RootFolder>")])
+            Reply.operation(
+                "FindItem",
+                [Reply.success("FindItem", "<m:RootFolder IncludesLastItemInRange=\"false\"><t:Items/></m:RootFolder>")]
+            )
         }
         let reader = EWSMailboxReader(try EWSClient.test(transport))
         await #expect {
-            _ = try await reader.calendarView(from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 86_400))
+            _ = try await reader.calendarView(
+                from: Date(timeIntervalSince1970: 0), to: Date(timeIntervalSince1970: 86_400))
         } throws: { EWSError.invalidResponse ~= $0 }
     }
 
     @Test func delegatesMoveToDeletedItemsInsteadOfDeleting() async throws {
         let transport = ScriptedTransport { (request, _) throws(TransportError) in
-            Reply.operation("MoveItem", [Reply.success("MoveItem", "<m:Items>\(Reply.item("MeetingResponse", id: "new1"))</m:Items>")])
+            Reply.operation(
+                "MoveItem",
+                [Reply.success("MoveItem", "<m:Items>\(Reply.item("MeetingResponse", id: "new1"))</m:Items>")])
         }
         let writer = EWSMailboxWriter(try EWSClient.test(transport, access: .delegate))
         let results = try await writer.delete([ItemId("old1")], .moveToDeletedItems, cancellations: nil)
@@ -126,7 +158,8 @@ import Testing
 
     @Test func deleteSendsItsOptionsAndReportsEachId() async throws {
         let transport = ScriptedTransport { (_, _) throws(TransportError) in
-            Reply.operation("DeleteItem", [Reply.success("DeleteItem"), Reply.error("DeleteItem", "ErrorItemNotFound")])
+            Reply.operation(
+                "DeleteItem", [Reply.success("DeleteItem"), Reply.error("DeleteItem", "ErrorItemNotFound")])
         }
         let writer = EWSMailboxWriter(try EWSClient.test(transport))
         let results = try await writer.delete([ItemId("a"), ItemId("b")], .softDelete, cancellations: .sendToNone)
@@ -146,7 +179,8 @@ import Testing
             _ = try await writer.respond(to: ItemId("r"), with: MeetingReply(.tentative, proposedStart: now))
         } throws: { EWSError.invalidRequest ~= $0 }
         await #expect {
-            _ = try await writer.respond(to: ItemId("r"), with: MeetingReply(.tentative, proposedStart: now, proposedEnd: now - 60))
+            _ = try await writer.respond(
+                to: ItemId("r"), with: MeetingReply(.tentative, proposedStart: now, proposedEnd: now - 60))
         } throws: { EWSError.invalidRequest ~= $0 }
         #expect(transport.requests.isEmpty)
     }
@@ -163,29 +197,48 @@ import Testing
         #expect(quiet.child("SavedItemFolderId") == nil)
         #expect(quiet.path("Items", "DeclineItem", "ReferenceItemId")?.attribute("Id") == "r1")
         #expect(sent.attribute("MessageDisposition") == "SendAndSaveCopy")
-        #expect(sent.path("SavedItemFolderId", "DistinguishedFolderId", "Mailbox", "EmailAddress")?.text == "room@example.com")
+        #expect(
+            sent.path("SavedItemFolderId", "DistinguishedFolderId", "Mailbox", "EmailAddress")?.text
+                == "room@example.com")
         #expect(sent.path("Items", "AcceptItem", "Body")?.text == "Fine")
     }
 
     // MARK: the organizer's calendar item
 
-    static let response = MeetingMessage(id: ItemId("resp"), itemClass: ItemClass.meetingResponseAccepted,
-                                         start: EWSDateTime.parse("2026-03-02T10:00:00Z"), end: EWSDateTime.parse("2026-03-02T11:00:00Z"),
-                                         uid: "uid-7", associatedCalendarItemId: ItemId("gone"))
+    static let response = MeetingMessage(
+        id: ItemId("resp"), itemClass: ItemClass.meetingResponseAccepted,
+        start: EWSDateTime.parse("2026-03-02T10:00:00Z"), end: EWSDateTime.parse("2026-03-02T11:00:00Z"),
+        uid: "uid-7", associatedCalendarItemId: ItemId("gone"))
 
     static func organizerServer(associatedExists: Bool) -> ScriptedTransport {
         ScriptedTransport { (request, _) throws(TransportError) in
             guard let sent = try? Self.request(request.body) else { return HTTPResponse(status: 400) }
             if sent.child("CalendarView") != nil {
                 let items = [("other", "uid-1"), ("org", "uid-7")].map { id, uid in
-                    Reply.item("CalendarItem", id: id, "<t:Start>2026-03-02T10:00:00Z</t:Start><t:End>2026-03-02T11:00:00Z</t:End><t:UID>\(uid)</t:UID>")
+                    Reply.item(
+                        "CalendarItem", id: id,
+                        "<t:Start>2026-03-02T10:00:00Z</t:Start><t:End>2026-03-02T11:00:00Z</t:End><t:UID>\(uid)</t:UID>"
+                    )
                 }
-                return Reply.operation("FindItem", [Reply.success("FindItem",
-                    "<m:RootFolder IncludesLastItemInRange=\"true\"><t:Items>\(items.joined())</t:Items></m:RootFolder>")])
+                return Reply.operation(
+                    "FindItem",
+                    [
+                        Reply.success(
+                            "FindItem",
+                            "<m:RootFolder IncludesLastItemInRange=\"true\"><t:Items>\(items.joined())</t:Items></m:RootFolder>"
+                        )
+                    ])
             }
             let id = sent.path("ItemIds", "ItemId")?.attribute("Id") ?? ""
-            guard id == "org" || associatedExists else { return Reply.operation("GetItem", [Reply.error("GetItem", "ErrorItemNotFound")]) }
-            return Reply.operation("GetItem", [Reply.success("GetItem", "<m:Items>\(Reply.item("CalendarItem", id: id, "<t:UID>uid-7</t:UID>"))</m:Items>")])
+            guard id == "org" || associatedExists else {
+                return Reply.operation("GetItem", [Reply.error("GetItem", "ErrorItemNotFound")])
+            }
+            return Reply.operation(
+                "GetItem",
+                [
+                    Reply.success(
+                        "GetItem", "<m:Items>\(Reply.item("CalendarItem", id: id, "<t:UID>uid-7</t:UID>"))</m:Items>")
+                ])
         }
     }
 

@@ -21,14 +21,18 @@ import Testing
         "GetItem.response.xml": { _ = try parse(GetItem.meetingMessages(Array(repeating: ItemId("x"), count: 4)), $0) },
         "GetItem-ResponseObjects.response.xml": { _ = try parse(GetItem.meetingMessages([ItemId("x")]), $0) },
         "CreateItem-Respond.response.xml": { _ = try parse(RemoveItem(cancellation: ItemId("x")), $0) },
-        "CreateItem-Respond-ErrorItemNotFound.response.xml": { _ = try parse(RemoveItem(cancellation: ItemId("x")), $0) },
+        "CreateItem-Respond-ErrorItemNotFound.response.xml": {
+            _ = try parse(RemoveItem(cancellation: ItemId("x")), $0)
+        },
         "CreateItem-ProposeNewTime.response.xml": { _ = try parse(RemoveItem(cancellation: ItemId("x")), $0) },
         "ErrorServerBusy.fault.xml": { try expectFault($0) },
         "ErrorSchemaValidation.fault.xml": { try expectFault($0) },
     ]
 
     static func expectFault(_ name: String) throws {
-        let error = try #require(throws: EWSError.self) { try parse(FindItem(folder: .inbox, offset: 0, pageSize: 1), name) }
+        let error = try #require(throws: EWSError.self) {
+            try parse(FindItem(folder: .inbox, offset: 0, pageSize: 1), name)
+        }
         #expect(EWSError.fault ~= error)
     }
 
@@ -43,12 +47,14 @@ import Testing
         #expect(page.nextOffset == 3)
         #expect(page.total == 5)
         #expect(page.messages.map(\.kind) == [.request, .response, .cancellation])
-        #expect(page.messages.first?.id == ItemId("AAMkADEzOTExYjJkLTRhNzUtNDRmMi1hYWRjLTEAAA=", changeKey: "CwAAABYAAAB1"))
+        #expect(
+            page.messages.first?.id == ItemId("AAMkADEzOTExYjJkLTRhNzUtNDRmMi1hYWRjLTEAAA=", changeKey: "CwAAABYAAAB1"))
         #expect(page.messages.first?.received == EWSDateTime.parse("2025-03-01T08:12:40Z"))
     }
 
     @Test func getItemBatchWithOneMissingItem() throws {
-        let results = try Self.parse(GetItem.meetingMessages(Array(repeating: ItemId("x"), count: 4)), "GetItem.response.xml")
+        let results = try Self.parse(
+            GetItem.meetingMessages(Array(repeating: ItemId("x"), count: 4)), "GetItem.response.xml")
         #expect(results.count == 4)
         let request = try #require(results[0].value)
         #expect(request.kind == .request)
@@ -95,13 +101,22 @@ import Testing
         let empty = try Self.parse(RemoveItem(cancellation: ItemId("x")), "CreateItem-Respond.response.xml")
         #expect(empty == [.success([])])
         let ids = try Self.parse(RemoveItem(cancellation: ItemId("x")), "CreateItem-ProposeNewTime.response.xml")
-        #expect(ids == [.success([ItemId("AAMkAGRmOWE2OWAAA=", changeKey: "DwAAJsmU"), ItemId("AAMkAGRmOWE2AAABB=", changeKey: "AAAGJu1A")])])
-        let missing = try Self.parse(RemoveItem(cancellation: ItemId("x")), "CreateItem-Respond-ErrorItemNotFound.response.xml")
+        #expect(
+            ids == [
+                .success([
+                    ItemId("AAMkAGRmOWE2OWAAA=", changeKey: "DwAAJsmU"),
+                    ItemId("AAMkAGRmOWE2AAABB=", changeKey: "AAAGJu1A"),
+                ])
+            ])
+        let missing = try Self.parse(
+            RemoveItem(cancellation: ItemId("x")), "CreateItem-Respond-ErrorItemNotFound.response.xml")
         #expect(missing.first?.error?.responseCode == .itemNotFound)
     }
 
     @Test func serverBusyFaultCarriesItsBackOff() throws {
-        let error = try #require(throws: EWSError.self) { try SOAP.body(of: try Self.sample("ErrorServerBusy.fault.xml"), operation: "FindItem") }
+        let error = try #require(throws: EWSError.self) {
+            try SOAP.body(of: try Self.sample("ErrorServerBusy.fault.xml"), operation: "FindItem")
+        }
         #expect(error.responseCode == .serverBusy)
         #expect(error.backOff == .milliseconds(297_749))
         #expect(error.httpStatus == 500)
@@ -110,7 +125,9 @@ import Testing
     }
 
     @Test func schemaValidationFaultCarriesItsPosition() throws {
-        let error = try #require(throws: EWSError.self) { try SOAP.body(of: try Self.sample("ErrorSchemaValidation.fault.xml"), operation: "GetItem") }
+        let error = try #require(throws: EWSError.self) {
+            try SOAP.body(of: try Self.sample("ErrorSchemaValidation.fault.xml"), operation: "GetItem")
+        }
         #expect(error.responseCode == .schemaValidation)
         #expect(error.schemaViolation == SchemaViolationReport(line: 123, position: 456, violation: "ZZZ"))
         #expect(error.message == "YYY")

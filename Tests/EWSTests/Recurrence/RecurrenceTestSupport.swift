@@ -16,11 +16,14 @@ enum R {
     static func day(_ text: String) throws -> LocalDate { try #require(LocalDate(xsDate: text)) }
 
     /// A series starting `start` (UTC text) lasting `minutes`, in `zone`.
-    static func series(_ pattern: RecurrencePattern, _ range: RecurrenceRange, start: String, minutes: Double = 60,
-                       zone: String = "UTC", deleted: [String] = [], modified: [ModifiedOccurrence] = []) throws -> RecurringSeries {
+    static func series(
+        _ pattern: RecurrencePattern, _ range: RecurrenceRange, start: String, minutes: Double = 60,
+        zone: String = "UTC", deleted: [String] = [], modified: [ModifiedOccurrence] = []
+    ) throws -> RecurringSeries {
         let s = try instant(start)
-        return RecurringSeries(recurrence: Recurrence(pattern: pattern, range: range), start: s, end: s.addingTimeInterval(minutes * 60),
-                               timeZone: try R.zone(zone), deletedOccurrences: try deleted.map(instant), modifiedOccurrences: modified)
+        return RecurringSeries(
+            recurrence: Recurrence(pattern: pattern, range: range), start: s, end: s.addingTimeInterval(minutes * 60),
+            timeZone: try R.zone(zone), deletedOccurrences: try deleted.map(instant), modifiedOccurrences: modified)
     }
 
     /// The starts of the occurrences in `[from, to)`, as text.

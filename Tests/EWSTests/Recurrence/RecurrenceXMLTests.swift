@@ -63,8 +63,10 @@ import XML
     }
 
     @Test func weeklyDaysAreWrittenAsASpaceSeparatedListInWeekOrder() throws {
-        let document = try Self.createItemEnvelope(Recurrence(
-            pattern: .weekly(interval: 1, days: [.friday, .tuesday], firstDayOfWeek: nil), range: .noEnd(start: Self.d("2026-03-02"))))
+        let document = try Self.createItemEnvelope(
+            Recurrence(
+                pattern: .weekly(interval: 1, days: [.friday, .tuesday], firstDayOfWeek: nil),
+                range: .noEnd(start: Self.d("2026-03-02"))))
         let days = try #require(Self.recurrenceElement(in: document).path("WeeklyRecurrence", "DaysOfWeek"))
         #expect(days.text == "Tuesday Friday")
     }
@@ -76,7 +78,8 @@ import XML
     }
 
     @Test func readsElementsOutOfOrderWithAnyPrefixAndPadding() throws {
-        let r = try Self.parse("""
+        let r = try Self.parse(
+            """
             <x:NumberedRecurrence>
               <x:NumberOfOccurrences> 10 </x:NumberOfOccurrences>
               <x:StartDate>2014-03-08-08:00</x:StartDate>
@@ -90,13 +93,17 @@ import XML
               <x:Unknown>ignored</x:Unknown>
             </x:WeeklyRecurrence>
             """)
-        #expect(r == Recurrence(pattern: .weekly(interval: 1, days: [.monday, .saturday], firstDayOfWeek: .monday),
-                                range: .numbered(start: Self.d("2014-03-08"), count: 10)))
+        #expect(
+            r
+                == Recurrence(
+                    pattern: .weekly(interval: 1, days: [.monday, .saturday], firstDayOfWeek: .monday),
+                    range: .numbered(start: Self.d("2014-03-08"), count: 10)))
     }
 
     @Test func aStartDateWithAnOffsetKeepsItsDate() throws {
-        let r = try Self.parse("<x:DailyRecurrence><x:Interval>1</x:Interval></x:DailyRecurrence>"
-            + "<x:NoEndRecurrence><x:StartDate>2026-03-02+01:00</x:StartDate></x:NoEndRecurrence>")
+        let r = try Self.parse(
+            "<x:DailyRecurrence><x:Interval>1</x:Interval></x:DailyRecurrence>"
+                + "<x:NoEndRecurrence><x:StartDate>2026-03-02+01:00</x:StartDate></x:NoEndRecurrence>")
         #expect(r.range == .noEnd(start: Self.d("2026-03-02")))
     }
 
@@ -114,37 +121,62 @@ import XML
     }
 
     static let bad: [Bad] = [
-        Bad(inner: "<x:DailyRecurrence><x:Interval>0</x:Interval></x:DailyRecurrence>" + noEnd, kind: .invalid,
+        Bad(
+            inner: "<x:DailyRecurrence><x:Interval>0</x:Interval></x:DailyRecurrence>" + noEnd, kind: .invalid,
             says: "DailyRecurrence/Interval: '0' is not an integer in 1...999"),
-        Bad(inner: "<x:DailyRecurrence><x:Interval>two</x:Interval></x:DailyRecurrence>" + noEnd, kind: .invalid,
+        Bad(
+            inner: "<x:DailyRecurrence><x:Interval>two</x:Interval></x:DailyRecurrence>" + noEnd, kind: .invalid,
             says: "'two' is not an integer"),
-        Bad(inner: weekly("Monday", interval: "100") + noEnd, kind: .invalid, says: "WeeklyRecurrence/Interval: '100' is not an integer in 1...99"),
+        Bad(
+            inner: weekly("Monday", interval: "100") + noEnd, kind: .invalid,
+            says: "WeeklyRecurrence/Interval: '100' is not an integer in 1...99"),
         Bad(inner: weekly("Monday Funday") + noEnd, kind: .invalid, says: "'Funday' is not a day of the week"),
         Bad(inner: weekly("Weekday") + noEnd, kind: .invalid, says: "'Weekday' is not a day of the week"),
         Bad(inner: weekly("  ") + noEnd, kind: .invalid, says: "is not a list of days of the week"),
-        Bad(inner: "<x:RelativeMonthlyRecurrence><x:Interval>1</x:Interval><x:DaysOfWeek>Monday</x:DaysOfWeek>"
-            + "<x:DayOfWeekIndex>Fifth</x:DayOfWeekIndex></x:RelativeMonthlyRecurrence>" + noEnd, kind: .invalid,
+        Bad(
+            inner: "<x:RelativeMonthlyRecurrence><x:Interval>1</x:Interval><x:DaysOfWeek>Monday</x:DaysOfWeek>"
+                + "<x:DayOfWeekIndex>Fifth</x:DayOfWeekIndex></x:RelativeMonthlyRecurrence>" + noEnd, kind: .invalid,
             says: "DayOfWeekIndex: 'Fifth' is not one of First, Second, Third, Fourth, Last"),
-        Bad(inner: "<x:AbsoluteYearlyRecurrence><x:DayOfMonth>1</x:DayOfMonth><x:Month>Jan</x:Month></x:AbsoluteYearlyRecurrence>" + noEnd,
+        Bad(
+            inner:
+                "<x:AbsoluteYearlyRecurrence><x:DayOfMonth>1</x:DayOfMonth><x:Month>Jan</x:Month></x:AbsoluteYearlyRecurrence>"
+                + noEnd,
             kind: .invalid, says: "Month: 'Jan' is not one of January"),
-        Bad(inner: "<x:AbsoluteYearlyRecurrence><x:DayOfMonth>30</x:DayOfMonth><x:Month>February</x:Month></x:AbsoluteYearlyRecurrence>"
-            + noEnd, kind: .invalid, says: "'30' is not a day of February"),
-        Bad(inner: "<x:AbsoluteMonthlyRecurrence><x:Interval>1</x:Interval><x:DayOfMonth>32</x:DayOfMonth></x:AbsoluteMonthlyRecurrence>"
-            + noEnd, kind: .invalid, says: "DayOfMonth: '32' is not an integer in 1...31"),
-        Bad(inner: "<x:AbsoluteMonthlyRecurrence><x:Interval>1</x:Interval></x:AbsoluteMonthlyRecurrence>" + noEnd, kind: .missing,
+        Bad(
+            inner:
+                "<x:AbsoluteYearlyRecurrence><x:DayOfMonth>30</x:DayOfMonth><x:Month>February</x:Month></x:AbsoluteYearlyRecurrence>"
+                + noEnd, kind: .invalid, says: "'30' is not a day of February"),
+        Bad(
+            inner:
+                "<x:AbsoluteMonthlyRecurrence><x:Interval>1</x:Interval><x:DayOfMonth>32</x:DayOfMonth></x:AbsoluteMonthlyRecurrence>"
+                + noEnd, kind: .invalid, says: "DayOfMonth: '32' is not an integer in 1...31"),
+        Bad(
+            inner: "<x:AbsoluteMonthlyRecurrence><x:Interval>1</x:Interval></x:AbsoluteMonthlyRecurrence>" + noEnd,
+            kind: .missing,
             says: "AbsoluteMonthlyRecurrence: missing DayOfMonth"),
-        Bad(inner: daily + "<x:NoEndRecurrence><x:StartDate>2026-02-30</x:StartDate></x:NoEndRecurrence>", kind: .invalid,
+        Bad(
+            inner: daily + "<x:NoEndRecurrence><x:StartDate>2026-02-30</x:StartDate></x:NoEndRecurrence>",
+            kind: .invalid,
             says: "StartDate: '2026-02-30' is not a date"),
-        Bad(inner: daily + "<x:NoEndRecurrence><x:StartDate>2026-03-02T09:00:00Z</x:StartDate></x:NoEndRecurrence>", kind: .invalid,
+        Bad(
+            inner: daily + "<x:NoEndRecurrence><x:StartDate>2026-03-02T09:00:00Z</x:StartDate></x:NoEndRecurrence>",
+            kind: .invalid,
             says: "'2026-03-02T09:00:00Z' is not a date"),
-        Bad(inner: daily + "<x:EndDateRecurrence><x:StartDate>2026-03-02</x:StartDate><x:EndDate>2026-03-01</x:EndDate></x:EndDateRecurrence>",
+        Bad(
+            inner: daily
+                + "<x:EndDateRecurrence><x:StartDate>2026-03-02</x:StartDate><x:EndDate>2026-03-01</x:EndDate></x:EndDateRecurrence>",
             kind: .invalid, says: "EndDate: '2026-03-01' is not on or after StartDate 2026-03-02"),
-        Bad(inner: daily + "<x:NumberedRecurrence><x:StartDate>2026-03-02</x:StartDate><x:NumberOfOccurrences>0</x:NumberOfOccurrences>"
-            + "</x:NumberedRecurrence>", kind: .invalid, says: "NumberOfOccurrences: '0' is not an integer"),
+        Bad(
+            inner: daily
+                + "<x:NumberedRecurrence><x:StartDate>2026-03-02</x:StartDate><x:NumberOfOccurrences>0</x:NumberOfOccurrences>"
+                + "</x:NumberedRecurrence>", kind: .invalid, says: "NumberOfOccurrences: '0' is not an integer"),
         Bad(inner: daily, kind: .missing, says: "Recurrence: missing the range"),
         Bad(inner: noEnd, kind: .missing, says: "Recurrence: missing the pattern"),
-        Bad(inner: daily + weekly("Monday") + noEnd, kind: .invalid, says: "more than one pattern: DailyRecurrence, WeeklyRecurrence"),
-        Bad(inner: "<x:DailyRegeneration><x:Interval>1</x:Interval></x:DailyRegeneration>" + noEnd, kind: .unsupported,
+        Bad(
+            inner: daily + weekly("Monday") + noEnd, kind: .invalid,
+            says: "more than one pattern: DailyRecurrence, WeeklyRecurrence"),
+        Bad(
+            inner: "<x:DailyRegeneration><x:Interval>1</x:Interval></x:DailyRegeneration>" + noEnd, kind: .unsupported,
             says: "DailyRegeneration is a task pattern"),
     ]
 
@@ -159,13 +191,14 @@ import XML
     }
 
     @Test func theLineIsTheOffendingElementsLine() throws {
-        let document = try XMLDocument(string: """
-            <Recurrence>
-              <DailyRecurrence>
-                <Interval>1000</Interval>
-              </DailyRecurrence>
-            </Recurrence>
-            """)
+        let document = try XMLDocument(
+            string: """
+                <Recurrence>
+                  <DailyRecurrence>
+                    <Interval>1000</Interval>
+                  </DailyRecurrence>
+                </Recurrence>
+                """)
         #expect { try Recurrence(xml: try #require(document.root)) } throws: { ($0 as? RecurrenceError)?.line == 3 }
     }
 }

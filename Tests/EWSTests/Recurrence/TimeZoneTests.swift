@@ -19,7 +19,8 @@ import XML
     @Test(arguments: [
         ("W. Europe Standard Time", "Europe/Berlin"), ("Pacific Standard Time", "America/Los_Angeles"),
         ("Eastern Standard Time", "America/New_York"), ("GMT Standard Time", "Europe/London"),
-        ("AUS Eastern Standard Time", "Australia/Sydney"), ("UTC+12", "Etc/GMT-12"), (" Romance Standard Time ", "Europe/Paris"),
+        ("AUS Eastern Standard Time", "Australia/Sydney"), ("UTC+12", "Etc/GMT-12"),
+        (" Romance Standard Time ", "Europe/Paris"),
     ])
     func windowsIdsMapToTheirTerritory001Zone(_ id: String, _ iana: String) {
         #expect(WindowsTimeZones.timeZone(forWindowsId: id)?.identifier == iana)
@@ -36,7 +37,8 @@ import XML
     @Test(arguments: [
         ("Europe/Amsterdam", "W. Europe Standard Time"), ("Europe/Madrid", "Romance Standard Time"),
         ("America/Vancouver", "Pacific Standard Time"), ("Asia/Kolkata", "India Standard Time"),
-        ("Asia/Calcutta", "India Standard Time"), ("Europe/Kyiv", "FLE Standard Time"), ("America/Nuuk", "Greenland Standard Time"),
+        ("Asia/Calcutta", "India Standard Time"), ("Europe/Kyiv", "FLE Standard Time"),
+        ("America/Nuuk", "Greenland Standard Time"),
         ("Etc/GMT-1", "W. Central Africa Standard Time"),
     ])
     func zonesOfEveryTerritoryAndTheirNewNamesMapToWindows(_ iana: String, _ id: String) throws {
@@ -69,8 +71,10 @@ import XML
     }
 
     @Test func aDefinitionWithAKnownIdIsThatZone() throws {
-        #expect(try Self.zone(#"<t:StartTimeZone xmlns:t="\#(Self.t)" Id="W. Europe Standard Time" Name="(UTC+01:00) Amsterdam"/>"#)?
-            .identifier == "Europe/Berlin")
+        #expect(
+            try Self.zone(
+                #"<t:StartTimeZone xmlns:t="\#(Self.t)" Id="W. Europe Standard Time" Name="(UTC+01:00) Amsterdam"/>"#)?
+                .identifier == "Europe/Berlin")
     }
 
     /// Microsoft's Pacific definition ("Create a recurring series by using EWS"), under an id no table knows.
@@ -113,7 +117,9 @@ import XML
     @Test func anUnknownDefinitionIsMatchedByItsRulesForTheYearInForce() throws {
         #expect(try Self.behavesLike(Self.zone(Self.pacific), "America/Los_Angeles", in: 2026))
         // Before 2007 the first group (April to October) is in force.
-        #expect(try Self.behavesLike(Self.zone(Self.pacific, near: "2005-06-01T00:00:00Z"), "America/Los_Angeles", in: 2005))
+        #expect(
+            try Self.behavesLike(Self.zone(Self.pacific, near: "2005-06-01T00:00:00Z"), "America/Los_Angeles", in: 2005)
+        )
     }
 
     @Test func europeanRulesWithoutAnIdBecomeBerlin() throws {
@@ -153,16 +159,23 @@ import XML
     }
 
     @Test func theLegacyMeetingTimeZoneByNameAndByRules() throws {
-        #expect(try Self.zone(#"<MeetingTimeZone TimeZoneName="Pacific Standard Time"/>"#)?.identifier == "America/Los_Angeles")
-        let pacific = Self.legacy(base: "PT8H", standard: ("First", "November", "02:00:00"), daylight: ("Second", "March", "02:00:00"))
+        #expect(
+            try Self.zone(#"<MeetingTimeZone TimeZoneName="Pacific Standard Time"/>"#)?.identifier
+                == "America/Los_Angeles")
+        let pacific = Self.legacy(
+            base: "PT8H", standard: ("First", "November", "02:00:00"), daylight: ("Second", "March", "02:00:00"))
         #expect(try Self.behavesLike(Self.zone(pacific), "America/Los_Angeles", in: 2026))
-        let sydney = Self.legacy(base: "-PT10H", standard: ("First", "April", "03:00:00"), daylight: ("First", "October", "02:00:00"))
+        let sydney = Self.legacy(
+            base: "-PT10H", standard: ("First", "April", "03:00:00"), daylight: ("First", "October", "02:00:00"))
         #expect(try Self.zone(sydney)?.identifier == "Australia/Sydney")
-        #expect(try Self.zone("<MeetingTimeZone><BaseOffset>-PT9H</BaseOffset></MeetingTimeZone>")?.secondsFromGMT(for: Date()) == 32_400)
+        #expect(
+            try Self.zone("<MeetingTimeZone><BaseOffset>-PT9H</BaseOffset></MeetingTimeZone>")?.secondsFromGMT(
+                for: Date()) == 32_400)
     }
 
     @Test func rulesNoZoneFollowsAndUnknownIdsWithoutRulesGiveNothing() throws {
-        let may = Self.legacy(base: "-PT1H", standard: ("First", "September", "02:00:00"), daylight: ("First", "May", "02:00:00"))
+        let may = Self.legacy(
+            base: "-PT1H", standard: ("First", "September", "02:00:00"), daylight: ("First", "May", "02:00:00"))
         #expect(try Self.zone(may) == nil)
         #expect(try Self.zone(#"<StartTimeZone Id="Mars Standard Time"/>"#) == nil)
         #expect(try Self.zone(#"<MeetingTimeZone TimeZoneName="Mars Standard Time"/>"#) == nil)
@@ -172,8 +185,9 @@ import XML
         #expect(throws: RecurrenceError.self) {
             try Self.zone("<MeetingTimeZone><BaseOffset>eight hours</BaseOffset></MeetingTimeZone>")
         }
-        #expect { try Self.zone(#"<StartTimeZone><Periods><Period Bias="soon" Id="Std"/></Periods></StartTimeZone>"#) }
-            throws: { RecurrenceError.invalid ~= $0 && "\($0)".contains("'soon'") }
+        #expect {
+            try Self.zone(#"<StartTimeZone><Periods><Period Bias="soon" Id="Std"/></Periods></StartTimeZone>"#)
+        } throws: { RecurrenceError.invalid ~= $0 && "\($0)".contains("'soon'") }
     }
 
     // MARK: Series from an item
@@ -206,23 +220,31 @@ import XML
         #expect(series.timeZone.identifier == "Europe/Berlin")
         #expect(series.deletedOccurrences == [try R.instant("2026-03-16T08:00:00Z")])
         #expect(series.modifiedOccurrences.map(\.originalStart) == [try R.instant("2026-03-09T08:00:00Z")])
-        #expect(try R.starts(series, from: "2026-03-01T00:00:00Z", to: "2026-05-01T00:00:00Z")
-            == ["2026-03-02T08:00:00Z", "2026-03-10T13:00:00Z", "2026-03-23T08:00:00Z", "2026-03-30T07:00:00Z", "2026-04-06T07:00:00Z"])
+        #expect(
+            try R.starts(series, from: "2026-03-01T00:00:00Z", to: "2026-05-01T00:00:00Z")
+                == [
+                    "2026-03-02T08:00:00Z", "2026-03-10T13:00:00Z", "2026-03-23T08:00:00Z", "2026-03-30T07:00:00Z",
+                    "2026-04-06T07:00:00Z",
+                ])
     }
 
     @Test func anItemWithoutZoneUsesTheDefaultAndOneWithoutRecurrenceIsNoSeries() throws {
         let bare = Self.item.replacingOccurrences(of: #"<t:StartTimeZone Id="W. Europe Standard Time"/>"#, with: "")
-        let series = try RecurringSeries(item: try #require(XMLDocument(string: bare).root), defaultTimeZone: try R.zone("America/New_York"))
+        let series = try RecurringSeries(
+            item: try #require(XMLDocument(string: bare).root), defaultTimeZone: try R.zone("America/New_York"))
         #expect(series?.timeZone.identifier == "America/New_York")
-        let single = try XMLDocument(string: #"<CalendarItem><Start>2026-03-02T08:00:00Z</Start><End>2026-03-02T09:00:00Z</End></CalendarItem>"#)
+        let single = try XMLDocument(
+            string: #"<CalendarItem><Start>2026-03-02T08:00:00Z</Start><End>2026-03-02T09:00:00Z</End></CalendarItem>"#)
         #expect(try RecurringSeries(item: try #require(single.root), defaultTimeZone: try R.zone("UTC")) == nil)
     }
 
     @Test func aBadOccurrenceTimeIsAnError() throws {
-        let broken = Self.item.replacingOccurrences(of: "<t:OriginalStart>2026-03-09T08:00:00Z", with: "<t:OriginalStart>last Monday")
+        let broken = Self.item.replacingOccurrences(
+            of: "<t:OriginalStart>2026-03-09T08:00:00Z", with: "<t:OriginalStart>last Monday")
         let document = try XMLDocument(string: broken)
         #expect { try RecurringSeries(item: try #require(document.root), defaultTimeZone: try R.zone("UTC")) } throws: {
-            RecurrenceError.invalid ~= $0 && "\($0)".contains("ModifiedOccurrences/Occurrence/OriginalStart: 'last Monday'")
+            RecurrenceError.invalid ~= $0
+                && "\($0)".contains("ModifiedOccurrences/Occurrence/OriginalStart: 'last Monday'")
         }
     }
 }

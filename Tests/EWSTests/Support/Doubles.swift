@@ -53,16 +53,18 @@ enum Reply {
     }
 
     static func ok(_ body: String) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: ["content-type": "text/xml; charset=utf-8"], body: Array(envelope(body).utf8))
+        HTTPResponse(
+            status: 200, headers: ["content-type": "text/xml; charset=utf-8"], body: Array(envelope(body).utf8))
     }
 
     /// `<m:NameResponse>` with these response messages.
     static func operation(_ name: String, _ messages: [String]) -> HTTPResponse {
-        ok("""
-        <m:\(name)Response xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
-          <m:ResponseMessages>\(messages.joined())</m:ResponseMessages>
-        </m:\(name)Response>
-        """)
+        ok(
+            """
+            <m:\(name)Response xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+              <m:ResponseMessages>\(messages.joined())</m:ResponseMessages>
+            </m:\(name)Response>
+            """)
     }
 
     static func success(_ name: String, _ content: String = "") -> String {
@@ -70,20 +72,25 @@ enum Reply {
     }
 
     static func error(_ name: String, _ code: String, backOff: Int? = nil, responseClass: String = "Error") -> String {
-        let xml = backOff.map { "<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">\($0)</t:Value></m:MessageXml>" } ?? ""
-        return "<m:\(name)ResponseMessage ResponseClass=\"\(responseClass)\"><m:MessageText>\(code) happened</m:MessageText><m:ResponseCode>\(code)</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>\(xml)</m:\(name)ResponseMessage>"
+        let xml =
+            backOff.map { "<m:MessageXml><t:Value Name=\"BackOffMilliseconds\">\($0)</t:Value></m:MessageXml>" } ?? ""
+        return
+            "<m:\(name)ResponseMessage ResponseClass=\"\(responseClass)\"><m:MessageText>\(code) happened</m:MessageText><m:ResponseCode>\(code)</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>\(xml)</m:\(name)ResponseMessage>"
     }
 
     /// A SOAP fault (HTTP 500) as Exchange sends ErrorServerBusy and friends.
     static func fault(_ code: String, backOff: Int? = nil, status: Int = 500) -> HTTPResponse {
-        let xml = backOff.map { "<t:MessageXml xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\"><t:Value Name=\"BackOffMilliseconds\">\($0)</t:Value></t:MessageXml>" } ?? ""
+        let xml =
+            backOff.map {
+                "<t:MessageXml xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\"><t:Value Name=\"BackOffMilliseconds\">\($0)</t:Value></t:MessageXml>"
+            } ?? ""
         let body = """
-        <s:Fault><faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:\(code)</faultcode>
-          <faultstring xml:lang="en-US">\(code) fault</faultstring>
-          <detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors"> \(code) </e:ResponseCode>
-            <e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">\(code) fault</e:Message>\(xml)</detail>
-        </s:Fault>
-        """
+            <s:Fault><faultcode xmlns:a="http://schemas.microsoft.com/exchange/services/2006/types">a:\(code)</faultcode>
+              <faultstring xml:lang="en-US">\(code) fault</faultstring>
+              <detail><e:ResponseCode xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors"> \(code) </e:ResponseCode>
+                <e:Message xmlns:e="http://schemas.microsoft.com/exchange/services/2006/errors">\(code) fault</e:Message>\(xml)</detail>
+            </s:Fault>
+            """
         return HTTPResponse(status: status, body: Array(envelope(body).utf8))
     }
 
@@ -94,11 +101,14 @@ enum Reply {
 
 extension EWSClient {
     /// A client over `transport` for tests: no real waiting, `own` access.
-    static func test(_ transport: any HTTPTransport, sleeper: any Sleeper = RecordingSleeper(),
-                     access: MailboxAccess = .own, retry: RetryPolicy = RetryPolicy()) throws -> EWSClient {
-        EWSClient(url: try #require(URL(string: "https://mail.example.com/EWS/Exchange.asmx")),
-                  account: MailboxAccount(address: "room@example.com", access: access),
-                  transport: transport, retry: retry, sleeper: sleeper)
+    static func test(
+        _ transport: any HTTPTransport, sleeper: any Sleeper = RecordingSleeper(),
+        access: MailboxAccess = .own, retry: RetryPolicy = RetryPolicy()
+    ) throws -> EWSClient {
+        EWSClient(
+            url: try #require(URL(string: "https://mail.example.com/EWS/Exchange.asmx")),
+            account: MailboxAccount(address: "room@example.com", access: access),
+            transport: transport, retry: retry, sleeper: sleeper)
     }
 }
 

@@ -21,9 +21,11 @@ final class LoopbackServer {
     }()
 
     /// Any Python 3, for the scripts that need only the standard library.
-    static let python: String? = venvPython ?? ["/usr/bin/python3", "/usr/local/bin/python3"].first {
-        FileManager.default.isExecutableFile(atPath: $0)
-    }
+    static let python: String? =
+        venvPython
+        ?? ["/usr/bin/python3", "/usr/local/bin/python3"].first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
 
     init(script: String, arguments: [String] = [], environment: [String: String] = [:], python: String?) throws {
         guard let python else { throw StartError(description: "no Python interpreter to run \(script)") }

@@ -5,22 +5,31 @@ import Testing
 
 /// The real libcurl transport over real HTTP on loopback, against the
 /// Python servers in Tests/EWSTests/Servers.
-@Suite(.enabled(if: LoopbackServer.python != nil, "needs python3 (scripts/setup.sh installs it) for the loopback test servers"))
+@Suite(
+    .enabled(
+        if: LoopbackServer.python != nil, "needs python3 (scripts/setup.sh installs it) for the loopback test servers"))
 struct CurlTransportTests {
-    static func post(_ transport: CurlTransport, _ url: URL, _ body: String = "<x/>", idempotent: Bool = true,
-                     headers: [(name: String, value: String)] = []) async throws(TransportError) -> HTTPResponse {
-        try await transport.send(HTTPRequest(url: url, headers: headers, body: Array(body.utf8), isIdempotent: idempotent))
+    static func post(
+        _ transport: CurlTransport, _ url: URL, _ body: String = "<x/>", idempotent: Bool = true,
+        headers: [(name: String, value: String)] = []
+    ) async throws(TransportError) -> HTTPResponse {
+        try await transport.send(
+            HTTPRequest(url: url, headers: headers, body: Array(body.utf8), isIdempotent: idempotent))
     }
 
     static func server(_ arguments: [String] = [], environment: [String: String] = [:]) throws -> LoopbackServer {
-        try LoopbackServer(script: "http_server.py", arguments: arguments, environment: environment, python: LoopbackServer.python)
+        try LoopbackServer(
+            script: "http_server.py", arguments: arguments, environment: environment, python: LoopbackServer.python)
     }
 
     @Test func postsTheBodyAndHeadersAndKeepsTheConnection() async throws {
         let server = try Self.server()
         let before = try await server.stats()
         let transport = try CurlTransport(authentication: .none)
-        let headers = [(name: "Content-Type", value: "text/xml; charset=utf-8"), (name: "X-AnchorMailbox", value: "room@example.com")]
+        let headers = [
+            (name: "Content-Type", value: "text/xml; charset=utf-8"),
+            (name: "X-AnchorMailbox", value: "room@example.com"),
+        ]
         for _ in 0..<3 {
             let response = try await Self.post(transport, server.url("/echo"), "<soap:Envelope/>", headers: headers)
             #expect(response.status == 200)
@@ -47,7 +56,8 @@ struct CurlTransportTests {
 
     @Test func theConfiguredProxyCarriesTheRequest() async throws {
         let proxy = try Self.server()
-        let transport = try CurlTransport(authentication: .none, options: TransportOptions(proxy: "http://127.0.0.1:\(proxy.port)"))
+        let transport = try CurlTransport(
+            authentication: .none, options: TransportOptions(proxy: "http://127.0.0.1:\(proxy.port)"))
         // 127.0.0.2 is loopback but not on the no-proxy list; the proxy answers itself, nothing is sent there.
         let url = try #require(URL(string: "http://127.0.0.2:9/echo"))
         let response = try await Self.post(transport, url)
@@ -57,12 +67,14 @@ struct CurlTransportTests {
 
     @Test func basicAuthentication() async throws {
         let server = try Self.server(environment: ["TEST_BASIC_CREDENTIALS": "room@example.com:pa55:word"])
-        let good = try CurlTransport(authentication: .basic(username: "room@example.com", password: Secret("pa55:word")))
+        let good = try CurlTransport(
+            authentication: .basic(username: "room@example.com", password: Secret("pa55:word")))
         let response = try await Self.post(good, server.url("/basic"))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "welcome")
 
-        let wrong = try CurlTransport(authentication: .basic(username: "room@example.com", password: Secret("guess-this-secret")))
+        let wrong = try CurlTransport(
+            authentication: .basic(username: "room@example.com", password: Secret("guess-this-secret")))
         let refused = try await Self.post(wrong, server.url("/basic"))
         #expect(refused.status == 401)
         #expect(refused.headers["www-authenticate"] == "Basic realm=\"EWS\"")
@@ -70,9 +82,13 @@ struct CurlTransportTests {
 
     @Test func wrongPasswordGivesAnErrorWithoutTheSecret() async throws {
         let server = try Self.server(environment: ["TEST_BASIC_CREDENTIALS": "room@example.com:right"])
-        let transport = try CurlTransport(authentication: .basic(username: "room@example.com", password: Secret("guess-this-secret")))
-        let client = EWSClient(url: server.url("/basic"), account: MailboxAccount(address: "room@example.com"), transport: transport)
-        let error = try await #require(throws: EWSError.self) { try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0) }
+        let transport = try CurlTransport(
+            authentication: .basic(username: "room@example.com", password: Secret("guess-this-secret")))
+        let client = EWSClient(
+            url: server.url("/basic"), account: MailboxAccount(address: "room@example.com"), transport: transport)
+        let error = try await #require(throws: EWSError.self) {
+            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
+        }
         #expect(EWSError.authentication ~= error)
         #expect(!"\(error)".contains("guess-this-secret"))
         #expect(!String(reflecting: error).contains("guess-this-secret"))
@@ -94,7 +110,9 @@ struct CurlTransportTests {
     @Test func aSlowServerTimesOut() async throws {
         let server = try Self.server()
         let transport = try CurlTransport(authentication: .none, options: TransportOptions(timeout: .milliseconds(300)))
-        let error = try await #require(throws: TransportError.self) { try await Self.post(transport, server.url("/slow?s=5")) }
+        let error = try await #require(throws: TransportError.self) {
+            try await Self.post(transport, server.url("/slow?s=5"))
+        }
         #expect(TransportError.timeout ~= error)
         #expect(error.requestSent)
     }
@@ -103,7 +121,9 @@ struct CurlTransportTests {
     func aDroppedConnectionIsReportedAsSent(_ path: String) async throws {
         let server = try Self.server()
         let transport = try CurlTransport(authentication: .none)
-        let error = try await #require(throws: TransportError.self) { try await Self.post(transport, server.url(path), idempotent: false) }
+        let error = try await #require(throws: TransportError.self) {
+            try await Self.post(transport, server.url(path), idempotent: false)
+        }
         #expect(TransportError.dropped ~= error)
         #expect(error.requestSent)
         // The handle recovers for the next request.
@@ -111,7 +131,7 @@ struct CurlTransportTests {
     }
 
     @Test func aRefusedConnectionIsReportedAsNotSent() async throws {
-        let port = try Self.server().port            // stopped again at once: nothing listens there
+        let port = try Self.server().port  // stopped again at once: nothing listens there
         let transport = try CurlTransport(authentication: .none)
         let url = try #require(URL(string: "http://127.0.0.1:\(port)/echo"))
         let error = try await #require(throws: TransportError.self) { try await Self.post(transport, url) }
@@ -121,7 +141,8 @@ struct CurlTransportTests {
 
     @Test func retryAfterReachesTheCaller() async throws {
         let server = try Self.server()
-        let response = try await Self.post(try CurlTransport(authentication: .none), server.url("/status?code=503&retry_after=7"))
+        let response = try await Self.post(
+            try CurlTransport(authentication: .none), server.url("/status?code=503&retry_after=7"))
         #expect(response.status == 503)
         #expect(response.headers["retry-after"] == "7")
     }
@@ -129,8 +150,9 @@ struct CurlTransportTests {
     @Test func theClientHonoursRetryAfterOverRealHTTP() async throws {
         let server = try Self.server()
         let sleeper = RecordingSleeper()
-        let client = EWSClient(url: server.url("/busy-once"), account: MailboxAccount(address: "room@example.com"),
-                               transport: try CurlTransport(authentication: .none), sleeper: sleeper)
+        let client = EWSClient(
+            url: server.url("/busy-once"), account: MailboxAccount(address: "room@example.com"),
+            transport: try CurlTransport(authentication: .none), sleeper: sleeper)
         let page = try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
         #expect(page.messages.isEmpty && page.nextOffset == nil)
         #expect(sleeper.waits == [.seconds(2)])
@@ -140,14 +162,17 @@ struct CurlTransportTests {
 
     /// A self-signed certificate for 127.0.0.1 made with openssl in a temporary directory.
     static func selfSignedCertificate() throws -> (directory: URL, cert: String, key: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meetingbot-tls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "meetingbot-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cert = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
-                             "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ]
         openssl.standardOutput = FileHandle.nullDevice
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
@@ -180,11 +205,16 @@ struct CurlTransportTests {
 
     // MARK: OAuth
 
-    static let oauthEnvironment = ["TEST_CLIENT_ID": "app-1", "TEST_CLIENT_SECRET": "s3cr3t-value", "TEST_SCOPE": OAuthClientCredentials.exchangeOnlineScope]
+    static let oauthEnvironment = [
+        "TEST_CLIENT_ID": "app-1", "TEST_CLIENT_SECRET": "s3cr3t-value",
+        "TEST_SCOPE": OAuthClientCredentials.exchangeOnlineScope,
+    ]
 
     static func tokens(_ server: LoopbackServer, secret: String = "s3cr3t-value") throws -> OAuthTokenProvider {
-        try OAuthTokenProvider(credentials: OAuthClientCredentials(tokenURL: server.url("/token"), clientID: "app-1", clientSecret: Secret(secret)),
-                               options: TransportOptions())
+        try OAuthTokenProvider(
+            credentials: OAuthClientCredentials(
+                tokenURL: server.url("/token"), clientID: "app-1", clientSecret: Secret(secret)),
+            options: TransportOptions())
     }
 
     @Test func oauthTokenIsReusedAndRefreshedAfterA401() async throws {
@@ -213,8 +243,11 @@ struct CurlTransportTests {
 
     @Test func aRefusedClientSecretIsAClearErrorWithoutTheSecret() async throws {
         let server = try Self.server(environment: Self.oauthEnvironment)
-        let transport = try CurlTransport(authentication: .bearer(try Self.tokens(server, secret: "wrong-secret-value")))
-        let error = try await #require(throws: TransportError.self) { try await Self.post(transport, server.url("/bearer")) }
+        let transport = try CurlTransport(
+            authentication: .bearer(try Self.tokens(server, secret: "wrong-secret-value")))
+        let error = try await #require(throws: TransportError.self) {
+            try await Self.post(transport, server.url("/bearer"))
+        }
         #expect(TransportError.authentication ~= error)
         #expect(error.message.contains("invalid_client"))
         #expect(!error.message.contains("wrong-secret-value"))
@@ -222,16 +255,21 @@ struct CurlTransportTests {
 
     // MARK: NTLM
 
-    @Test(.enabled(if: LoopbackServer.venvPython != nil, "needs .venv with pyspnego: run scripts/setup.sh (make test does)"))
+    @Test(
+        .enabled(
+            if: LoopbackServer.venvPython != nil, "needs .venv with pyspnego: run scripts/setup.sh (make test does)"))
     func ntlmAuthenticatesTheConnectionOnce() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("meetingbot-ntlm-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "meetingbot-ntlm-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let users = directory.appendingPathComponent("users")
         try "CONTOSO:svc-meetingbot:N7lm-Pa55\n".write(to: users, atomically: true, encoding: .utf8)
-        let server = try LoopbackServer(script: "ntlm_server.py", environment: ["NTLM_USER_FILE": users.path], python: LoopbackServer.venvPython)
+        let server = try LoopbackServer(
+            script: "ntlm_server.py", environment: ["NTLM_USER_FILE": users.path], python: LoopbackServer.venvPython)
 
-        let transport = try CurlTransport(authentication: .ntlm(username: "CONTOSO\\svc-meetingbot", password: Secret("N7lm-Pa55")))
+        let transport = try CurlTransport(
+            authentication: .ntlm(username: "CONTOSO\\svc-meetingbot", password: Secret("N7lm-Pa55")))
         let body = String(repeating: "<t:Item/>", count: 500)
         for _ in 0..<3 {
             let response = try await Self.post(transport, server.url("/ews"), body)
@@ -246,7 +284,9 @@ struct CurlTransportTests {
         // A write's body (read once, never rewound) arrives whole.
         let write = try await Self.post(transport, server.url("/ews"), body, idempotent: false)
         #expect(write.status == 200)
-        #expect((try JSONSerialization.jsonObject(with: Data(write.body)) as? [String: Any])?["body_bytes"] as? Int == body.utf8.count)
+        #expect(
+            (try JSONSerialization.jsonObject(with: Data(write.body)) as? [String: Any])?["body_bytes"] as? Int
+                == body.utf8.count)
 
         // NTLM sends a write's body over an authenticated, so reused, connection. When
         // that connection closes without an answer, libcurl must not send it again.
@@ -258,21 +298,27 @@ struct CurlTransportTests {
         let afterDrop = try await server.stats()
         #expect(afterDrop["dropped"] == 1, "\(afterDrop)")
 
-        let wrong = try CurlTransport(authentication: .ntlm(username: "CONTOSO\\svc-meetingbot", password: Secret("nope")))
+        let wrong = try CurlTransport(
+            authentication: .ntlm(username: "CONTOSO\\svc-meetingbot", password: Secret("nope")))
         #expect(try await Self.post(wrong, server.url("/ews")).status == 401)
     }
 }
 
 /// Which URLs are allowed, checked without any traffic.
 @Suite struct EndpointPolicyTests {
-    @Test(arguments: ["https://mail.contoso.com/EWS/Exchange.asmx", "http://127.0.0.1:8080/EWS/Exchange.asmx", "http://127.4.5.6/x",
-                      "http://localhost/x", "http://[::1]:9000/x", "HTTPS://Mail.Contoso.com/EWS"])
+    @Test(arguments: [
+        "https://mail.contoso.com/EWS/Exchange.asmx", "http://127.0.0.1:8080/EWS/Exchange.asmx", "http://127.4.5.6/x",
+        "http://localhost/x", "http://[::1]:9000/x", "HTTPS://Mail.Contoso.com/EWS",
+    ])
     func allowed(_ text: String) throws {
         try EndpointPolicy.check(try #require(URL(string: text)))
     }
 
-    @Test(arguments: ["http://mail.contoso.com/EWS/Exchange.asmx", "http://10.0.0.5/EWS", "http://128.0.0.1/x", "http://127.0.0.1.nip.io/x",
-                      "ftp://127.0.0.1/x", "https://user:pw@mail.contoso.com/EWS", "file:///etc/passwd"])
+    @Test(arguments: [
+        "http://mail.contoso.com/EWS/Exchange.asmx", "http://10.0.0.5/EWS", "http://128.0.0.1/x",
+        "http://127.0.0.1.nip.io/x",
+        "ftp://127.0.0.1/x", "https://user:pw@mail.contoso.com/EWS", "file:///etc/passwd",
+    ])
     func refused(_ text: String) throws {
         let url = try #require(URL(string: text))
         let error = try #require(throws: TransportError.self) { try EndpointPolicy.check(url) }

@@ -22,7 +22,10 @@ import Testing
         #expect(EWSDateTime.parse("2026-03-02T08:00:00.5Z") == utc.map { $0 + 0.5 })
     }
 
-    @Test(arguments: ["", "2026-03-02", "2026-13-02T08:00:00Z", "2026-03-02T08:00:00Q", "2026-03-02T08:00:00.Z", "2026-03-02 08:00:00Z", "x026-03-02T08:00:00Z"])
+    @Test(arguments: [
+        "", "2026-03-02", "2026-13-02T08:00:00Z", "2026-03-02T08:00:00Q", "2026-03-02T08:00:00.Z",
+        "2026-03-02 08:00:00Z", "x026-03-02T08:00:00Z",
+    ])
     func rejectsMalformedText(_ text: String) {
         #expect(EWSDateTime.parse(text) == nil)
     }
