@@ -67,12 +67,19 @@ extension XMLElement {
             routingType: box.childText("RoutingType"))
     }
 
-    /// The attendees listed in the child `name` (`RequiredAttendees` …).
-    func attendees(_ name: String) -> [Attendee] {
-        (child(name)?.children("Attendee") ?? []).compactMap { a in
+    /// The attendees of one list (`RequiredAttendees`, `OptionalAttendees`
+    /// or `Resources`), each with the role that list gives it.
+    func attendees(_ role: Attendee.Role) -> [Attendee] {
+        let name =
+            switch role {
+            case .required: "RequiredAttendees"
+            case .optional: "OptionalAttendees"
+            case .resource: "Resources"
+            }
+        return (child(name)?.children("Attendee") ?? []).compactMap { a in
             a.mailbox().map {
                 Attendee(
-                    mailbox: $0, response: a.childText("ResponseType").map(ResponseType.init(rawValue:)),
+                    mailbox: $0, role: role, response: a.childText("ResponseType").map(ResponseType.init(rawValue:)),
                     lastResponseTime: a.date("LastResponseTime"),
                     proposedStart: a.date("ProposedStart"), proposedEnd: a.date("ProposedEnd"))
             }

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One item or occurrence in a calendar view: enough to tell whether it
-/// makes the mailbox busy (PRODUCT.md 2, step 3).
+/// makes the mailbox busy (PRODUCT.md 2, step 3). A view is a FindItem,
+/// which names people without their addresses (PROTOCOL.md 3.1), so an entry
+/// carries none: whoever needs one reads the item with GetItem.
 public struct CalendarEntry: Sendable, Hashable {
     public var id: ItemId
     public var subject: String?
@@ -15,12 +17,11 @@ public struct CalendarEntry: Sendable, Hashable {
     /// Calendar Attendant puts up for unanswered requests.
     public var myResponse: ResponseType?
     public var uid: String?
-    public var organizer: Mailbox?
 
     public init(
         id: ItemId, subject: String? = nil, start: Date, end: Date, isAllDay: Bool = false,
         freeBusy: FreeBusyStatus? = nil, isCancelled: Bool = false, type: CalendarItemType? = nil,
-        myResponse: ResponseType? = nil, uid: String? = nil, organizer: Mailbox? = nil
+        myResponse: ResponseType? = nil, uid: String? = nil
     ) {
         self.id = id
         self.subject = subject
@@ -32,7 +33,6 @@ public struct CalendarEntry: Sendable, Hashable {
         self.type = type
         self.myResponse = myResponse
         self.uid = uid
-        self.organizer = organizer
     }
 }
 

@@ -26,21 +26,6 @@ public protocol MailboxReader: Sendable {
 }
 
 extension MailboxReader {
-    /// Every meeting message in `folder`, oldest first, page after page.
-    /// Offsets shift when items come or go meanwhile (PROTOCOL.md 3.2), so an
-    /// item seen twice is kept once; one missed is found by the next run.
-    public func allMeetingMessages(in folder: Folder) async throws(EWSError) -> [MessageSummary] {
-        var found: [MessageSummary] = []
-        var seen = Set<String>()
-        var offset: Int? = 0
-        while let current = offset {
-            let page = try await findMeetingMessages(in: folder, offset: current)
-            for message in page.messages where seen.insert(message.id.id).inserted { found.append(message) }
-            offset = page.nextOffset
-        }
-        return found
-    }
-
     /// The organizer's calendar item that a meeting response belongs to: by
     /// its AssociatedCalendarItemId, else by UID among the calendar items at
     /// the meeting's time (PRODUCT.md 2, step 3). `.success(nil)` when the

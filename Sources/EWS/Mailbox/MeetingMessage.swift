@@ -99,6 +99,18 @@ public struct MeetingMessage: Sendable, Equatable {
     /// for a request, the organizer's meeting for a response.
     public var associatedCalendarItemId: ItemId?
     public var conflictingMeetingCount: Int?
+    /// When the sender sent it: a response is applied only when the
+    /// organizer's item records an answer at least this recent (PRODUCT.md 3).
+    public var sent: Date?
+    /// The server's Calendar Attendant has processed the message.
+    public var hasBeenProcessed: Bool
+    /// On a request, the mailbox's current answer to the meeting.
+    public var myResponse: ResponseType?
+    /// The mailbox is the meeting's organizer: its requests are never answered.
+    public var isOrganizer: Bool
+    /// False when the organizer asked for no responses: an answer is then
+    /// recorded without sending a reply (PRODUCT.md 3).
+    public var isResponseRequested: Bool
 
     public init(
         id: ItemId, itemClass: String, subject: String = "", body: String = "", sensitivity: Sensitivity? = nil,
@@ -111,7 +123,8 @@ public struct MeetingMessage: Sendable, Equatable {
         requestType: MeetingRequestType? = nil, intendedFreeBusy: FreeBusyStatus? = nil,
         isOutOfDate: Bool = false, isCancelled: Bool = false, responseType: ResponseType? = nil,
         proposedStart: Date? = nil, proposedEnd: Date? = nil, associatedCalendarItemId: ItemId? = nil,
-        conflictingMeetingCount: Int? = nil
+        conflictingMeetingCount: Int? = nil, sent: Date? = nil, hasBeenProcessed: Bool = false,
+        myResponse: ResponseType? = nil, isOrganizer: Bool = false, isResponseRequested: Bool = true
     ) {
         self.id = id
         self.itemClass = itemClass
@@ -144,5 +157,13 @@ public struct MeetingMessage: Sendable, Equatable {
         self.proposedEnd = proposedEnd
         self.associatedCalendarItemId = associatedCalendarItemId
         self.conflictingMeetingCount = conflictingMeetingCount
+        self.sent = sent
+        self.hasBeenProcessed = hasBeenProcessed
+        self.myResponse = myResponse
+        self.isOrganizer = isOrganizer
+        self.isResponseRequested = isResponseRequested
     }
+
+    /// Every attendee, required, optional and resources, each with its role.
+    public var attendees: [Attendee] { requiredAttendees + optionalAttendees + resources }
 }

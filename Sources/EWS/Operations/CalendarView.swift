@@ -28,7 +28,7 @@ struct CalendarView: EWSOperation {
             w.itemShape([
                 "item:Subject", "calendar:Start", "calendar:End", "calendar:IsAllDayEvent",
                 "calendar:LegacyFreeBusyStatus",
-                "calendar:IsCancelled", "calendar:CalendarItemType", "calendar:MyResponseType", "calendar:Organizer",
+                "calendar:IsCancelled", "calendar:CalendarItemType", "calendar:MyResponseType",
                 "calendar:UID",
             ])
             w.element(
@@ -59,7 +59,7 @@ struct CalendarView: EWSOperation {
                     isCancelled: item.bool("IsCancelled") ?? false,
                     type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
                     myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
-                    uid: item.string("UID"), organizer: item.mailbox("Organizer")))
+                    uid: item.string("UID")))
         }
         let isLast = root.attribute("IncludesLastItemInRange")?.trimmed.lowercased()
         return Page(

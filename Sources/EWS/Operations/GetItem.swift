@@ -53,8 +53,10 @@ extension GetItem where Element == MeetingMessage {
     /// Asked of every message whatever its class: a field a class lacks is
     /// left out of the answer (PROTOCOL.md 4.1).
     static let meetingMessageFields = [
-        "item:ItemClass", "item:Subject", "item:Body", "item:Sensitivity", "item:DateTimeReceived", "message:From",
-        "meeting:AssociatedCalendarItemId", "meeting:IsOutOfDate", "meeting:ResponseType",
+        "item:ItemClass", "item:Subject", "item:Body", "item:Sensitivity", "item:DateTimeReceived", "item:DateTimeSent",
+        "message:From", "message:IsResponseRequested",
+        "meeting:AssociatedCalendarItemId", "meeting:IsOutOfDate", "meeting:HasBeenProcessed", "meeting:ResponseType",
+        "calendar:IsOrganizer", "calendar:MyResponseType",
         "meeting:ProposedStart", "meeting:ProposedEnd",
         "meetingRequest:MeetingRequestType", "meetingRequest:IntendedFreeBusyStatus",
         "calendar:Start", "calendar:End", "calendar:IsAllDayEvent", "calendar:Location", "calendar:IsCancelled",
@@ -95,9 +97,9 @@ extension MeetingMessage {
             sensitivity: item.string("Sensitivity").map(Sensitivity.init(rawValue:)),
             received: item.date("DateTimeReceived"),
             from: item.mailbox("From"), organizer: item.mailbox("Organizer"),
-            requiredAttendees: item.attendees("RequiredAttendees"),
-            optionalAttendees: item.attendees("OptionalAttendees"),
-            resources: item.attendees("Resources"), start: item.date("Start"), end: item.date("End"),
+            requiredAttendees: item.attendees(.required),
+            optionalAttendees: item.attendees(.optional),
+            resources: item.attendees(.resource), start: item.date("Start"), end: item.date("End"),
             isAllDay: item.bool("IsAllDayEvent") ?? false,
             startTimeZoneId: item.child("StartTimeZone")?.attribute("Id")?.trimmed,
             location: item.string("Location"), isRecurring: item.bool("IsRecurring") == true || series != nil,
@@ -111,7 +113,12 @@ extension MeetingMessage {
             responseType: item.string("ResponseType").map(ResponseType.init(rawValue:)),
             proposedStart: item.date("ProposedStart"), proposedEnd: item.date("ProposedEnd"),
             associatedCalendarItemId: item.itemId("AssociatedCalendarItemId"),
-            conflictingMeetingCount: item.int("ConflictingMeetingCount"))
+            conflictingMeetingCount: item.int("ConflictingMeetingCount"),
+            sent: item.date("DateTimeSent"), hasBeenProcessed: item.bool("HasBeenProcessed") ?? false,
+            myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
+            isOrganizer: item.bool("IsOrganizer") ?? false,
+            // Absent means requested: the organizer must switch responses off (PROTOCOL.md 5.1).
+            isResponseRequested: item.bool("IsResponseRequested") ?? true)
     }
 }
 
@@ -125,8 +132,8 @@ extension CalendarItem {
             myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
             isMeeting: item.bool("IsMeeting") ?? true, isCancelled: item.bool("IsCancelled") ?? false,
             type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
-            requiredAttendees: item.attendees("RequiredAttendees"),
-            optionalAttendees: item.attendees("OptionalAttendees"),
-            resources: item.attendees("Resources"))
+            requiredAttendees: item.attendees(.required),
+            optionalAttendees: item.attendees(.optional),
+            resources: item.attendees(.resource))
     }
 }

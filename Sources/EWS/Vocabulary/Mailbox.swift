@@ -27,17 +27,24 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
 /// and `lastResponseTime` are what the server recorded from the attendee's
 /// reply (PROTOCOL.md 6.1).
 public struct Attendee: Sendable, Hashable {
+    /// Which list of the meeting the attendee is on.
+    public enum Role: String, Sendable, Hashable, CaseIterable {
+        case required, optional, resource
+    }
+
     public var mailbox: Mailbox
+    public var role: Role
     public var response: ResponseType?
     public var lastResponseTime: Date?
     public var proposedStart: Date?
     public var proposedEnd: Date?
 
     public init(
-        mailbox: Mailbox, response: ResponseType? = nil, lastResponseTime: Date? = nil,
+        mailbox: Mailbox, role: Role = .required, response: ResponseType? = nil, lastResponseTime: Date? = nil,
         proposedStart: Date? = nil, proposedEnd: Date? = nil
     ) {
         self.mailbox = mailbox
+        self.role = role
         self.response = response
         self.lastResponseTime = lastResponseTime
         self.proposedStart = proposedStart

@@ -76,7 +76,7 @@ import Testing
 
     /// The room's waiting requests, read in full, by subject.
     static func requests(_ reader: EWSMailboxReader) async throws -> [String: MeetingMessage] {
-        let found = try await reader.allMeetingMessages(in: .inbox)
+        let found = try await reader.everyMeetingMessage(in: .inbox)
         let messages = try await reader.meetingMessages(found.map(\.id)).compactMap(\.value)
         return Dictionary(
             messages.filter { $0.kind == .request }.map { ($0.subject, $0) }, uniquingKeysWith: { a, _ in a })
@@ -93,7 +93,7 @@ import Testing
         try await Self.withSandbox(fixture) { server in
             let counter = CountingTransport(try Self.transport("room@contoso.com"))
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com", transport: counter))
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let expected = Self.storedMeetingMessages(server, "room@contoso.com", "inbox")
             #expect(found.count == expected.count)
             #expect(found.count >= 1000)
@@ -149,7 +149,7 @@ import Testing
 
             // The organizer got two responses (the decline sent nothing) and its item records them.
             let organizer = EWSMailboxReader(try Self.client(server, "organizer@contoso.com"))
-            let inbox = try await organizer.allMeetingMessages(in: .inbox)
+            let inbox = try await organizer.everyMeetingMessage(in: .inbox)
             let responses = try await organizer.meetingMessages(inbox.map(\.id)).compactMap(\.value).filter {
                 $0.kind == .response
             }
@@ -167,7 +167,7 @@ import Testing
         try await Self.withSandbox(Self.meetings) { server in
             let room = try Self.client(server, "room@contoso.com")
             let reader = EWSMailboxReader(room)
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let cancellation = try #require(found.first { $0.kind == .cancellation })
             // The Calendar Attendant marked the meeting cancelled; RemoveItem takes it off the calendar.
             let start = try #require(EWSDateTime.parse("2026-03-09T00:00:00Z"))
@@ -177,10 +177,10 @@ import Testing
             let outcome = try await EWSMailboxWriter(room).removeFromCalendar(cancellation.id)
             #expect(outcome.isSuccess)
             #expect(try await reader.calendarView(from: start, to: start + 86_400).isEmpty)
-            #expect(try await reader.allMeetingMessages(in: .inbox).allSatisfy { $0.id != cancellation.id })
+            #expect(try await reader.everyMeetingMessage(in: .inbox).allSatisfy { $0.id != cancellation.id })
 
             // Cleanup: the remaining requests, deleted in one batch; a second delete finds nothing.
-            let rest = try await reader.allMeetingMessages(in: .inbox).map(\.id)
+            let rest = try await reader.everyMeetingMessage(in: .inbox).map(\.id)
             let deleted = try await EWSMailboxWriter(room).delete(rest, .softDelete, cancellations: nil)
             #expect(deleted.map(\.value) == rest.map { $0 })
             let twice = try await EWSMailboxWriter(room).delete(rest, .hardDelete, cancellations: nil)
@@ -191,12 +191,12 @@ import Testing
     @Test func movesMessagesAndGetsTheirNewIds() async throws {
         try await Self.withSandbox(Self.meetings) { server in
             let room = try Self.client(server, "room@contoso.com")
-            let found = try await EWSMailboxReader(room).allMeetingMessages(in: .inbox)
+            let found = try await EWSMailboxReader(room).everyMeetingMessage(in: .inbox)
             let moved = try await EWSMailboxWriter(room).move(found.map(\.id), to: .deletedItems)
             #expect(moved.count == found.count)
             #expect(moved.allSatisfy { ($0.value ?? nil) != nil })
-            #expect(try await EWSMailboxReader(room).allMeetingMessages(in: .inbox).isEmpty)
-            #expect(try await EWSMailboxReader(room).allMeetingMessages(in: .deletedItems).count == found.count)
+            #expect(try await EWSMailboxReader(room).everyMeetingMessage(in: .inbox).isEmpty)
+            #expect(try await EWSMailboxReader(room).everyMeetingMessage(in: .deletedItems).count == found.count)
         }
     }
 
@@ -246,19 +246,19 @@ import Testing
                   - { address: assistant@contoso.com, password: secret }
                 """)
         try await Self.withSandbox(fixture) { server in
-            let own = try await EWSMailboxReader(try Self.client(server, "room@contoso.com")).allMeetingMessages(
+            let own = try await EWSMailboxReader(try Self.client(server, "room@contoso.com")).everyMeetingMessage(
                 in: .inbox)
             #expect(!own.isEmpty)
             let impersonated = EWSMailboxReader(
                 try Self.client(server, "room@contoso.com", access: .impersonation, user: "svc@contoso.com"))
-            #expect(try await impersonated.allMeetingMessages(in: .inbox).map(\.id) == own.map(\.id))
+            #expect(try await impersonated.everyMeetingMessage(in: .inbox).map(\.id) == own.map(\.id))
             let delegated = EWSMailboxReader(
                 try Self.client(server, "room@contoso.com", access: .delegate, user: "assistant@contoso.com"))
-            #expect(try await delegated.allMeetingMessages(in: .inbox).map(\.id) == own.map(\.id))
+            #expect(try await delegated.everyMeetingMessage(in: .inbox).map(\.id) == own.map(\.id))
 
             let denied = EWSMailboxReader(
                 try Self.client(server, "room@contoso.com", access: .impersonation, user: "assistant@contoso.com"))
-            let error = try await #require(throws: EWSError.self) { try await denied.allMeetingMessages(in: .inbox) }
+            let error = try await #require(throws: EWSError.self) { try await denied.everyMeetingMessage(in: .inbox) }
             #expect(error.responseCode == .impersonateUserDenied)
         }
     }
@@ -269,7 +269,7 @@ import Testing
                 authentication: .basic(username: "room@contoso.com", password: Secret("not-the-password")))
             let client = try Self.client(server, "room@contoso.com", transport: transport)
             let error = try await #require(throws: EWSError.self) {
-                try await EWSMailboxReader(client).allMeetingMessages(in: .inbox)
+                try await EWSMailboxReader(client).everyMeetingMessage(in: .inbox)
             }
             #expect(error.isConnectionProblem)
             #expect(!"\(error)".contains("not-the-password"))
@@ -282,7 +282,7 @@ import Testing
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: .busy, calls: [1], value: 700)]) { server in
             let sleeper = RecordingSleeper()
             let found = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
-                .allMeetingMessages(in: .inbox)
+                .everyMeetingMessage(in: .inbox)
             #expect(found.count == Self.storedMeetingMessages(server, "room@contoso.com", "inbox").count)
             #expect(sleeper.waits == [.milliseconds(700)])
         }
@@ -293,7 +293,7 @@ import Testing
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: kind, calls: [1], value: 3)]) { server in
             let sleeper = RecordingSleeper()
             _ = try await EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
-                .allMeetingMessages(in: .inbox)
+                .everyMeetingMessage(in: .inbox)
             #expect(sleeper.waits == [.seconds(3)])
         }
     }
@@ -303,7 +303,7 @@ import Testing
         try await Self.withSandbox(Self.meetings, faults: [FaultRule(kind: kind, calls: [1, 3])]) { server in
             let sleeper = RecordingSleeper()
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let read = try await reader.meetingMessages(found.map(\.id))
             #expect(read.count == found.count)
             #expect(read.allSatisfy { $0.error == nil })
@@ -329,7 +329,7 @@ import Testing
         try await Self.withSandbox(fixture, faults: faults) { server in
             let sleeper = RecordingSleeper()
             let reader = EWSMailboxReader(try Self.client(server, "room@contoso.com", sleeper: sleeper))
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let read = try await reader.meetingMessages(found.map(\.id))
             #expect(read.count == found.count)
             #expect(sleeper.waits.count == 1)

@@ -39,7 +39,7 @@ import Testing
     @Test func pagesThroughAThousandMessagesIn250s() async throws {
         let transport = Self.inbox(count: 1000)
         let reader = EWSMailboxReader(try EWSClient.test(transport))
-        let all = try await reader.allMeetingMessages(in: .inbox)
+        let all = try await reader.everyMeetingMessage(in: .inbox)
         #expect(all.map(\.id.id) == (0..<1000).map { "m\($0)" })
         #expect(transport.requests.count == 4)
         let offsets = try transport.requests.map {

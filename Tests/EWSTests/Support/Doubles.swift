@@ -126,3 +126,14 @@ final class CountingTransport: HTTPTransport {
         return try await inner.send(request)
     }
 }
+
+extension MailboxReader {
+    /// Every meeting message of `folder` through the scan, leaving each in
+    /// place: what tests that look at a whole folder need.
+    func everyMeetingMessage(in folder: Folder) async throws -> [MessageSummary] {
+        var scan = MeetingMessageScan(self, folder: folder)
+        var found: [MessageSummary] = []
+        while let page = try await scan.next() { found += page }
+        return found
+    }
+}
