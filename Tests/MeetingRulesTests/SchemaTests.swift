@@ -56,7 +56,10 @@ import Testing
 
 /// The JSON Schema, run by python3's `jsonschema` over the files turned into JSON
 /// the way editors read YAML (the 1.2 core schema).
-@Suite(.enabled(if: JSONSchemaValidator.isAvailable, "python3 with the jsonschema package is not installed"))
+@Suite(
+    .enabled(
+        if: TestEnvironment.runs(needing: JSONSchemaValidator.isAvailable),
+        "python3 with the jsonschema package is not installed"))
 struct SchemaValidationTests {
     @Test func theSchemaIsAValidDraft2020Schema() throws {
         #expect(try JSONSchemaValidator.errorCounts(["schema-itself"]) == [0])

@@ -227,8 +227,14 @@ import Testing
             let from = try #require(EWSDateTime.parse("2026-03-01T00:00:00Z"))
             let to = try #require(EWSDateTime.parse("2026-05-01T00:00:00Z"))
             let view = try await reader.calendarView(from: from, to: to).filter { $0.uid == request.uid }
-            #expect(view.map(\.start) == series.occurrences(from: from, to: to, limit: 20).map(\.start))
-            #expect(view.count == 10)
+            // Written out by hand, not expanded by the code under test: 09:00 in
+            // Berlin is 08:00 UTC until the clocks change on 29 March, then 07:00.
+            let expected = [
+                "2026-03-02T08:00:00Z", "2026-03-04T08:00:00Z", "2026-03-09T08:00:00Z", "2026-03-11T08:00:00Z",
+                "2026-03-16T08:00:00Z", "2026-03-18T08:00:00Z", "2026-03-23T08:00:00Z", "2026-03-25T08:00:00Z",
+                "2026-03-30T07:00:00Z", "2026-04-01T07:00:00Z",
+            ]
+            #expect(view.map { EWSDateTime.format($0.start) } == expected)
             #expect(view.allSatisfy { $0.myResponse == .noResponseReceived })
         }
     }

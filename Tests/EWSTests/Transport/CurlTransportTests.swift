@@ -7,7 +7,8 @@ import Testing
 /// Python servers in Tests/EWSTests/Servers.
 @Suite(
     .enabled(
-        if: LoopbackServer.python != nil, "needs python3 (scripts/setup.sh installs it) for the loopback test servers"))
+        if: TestEnvironment.runs(needing: LoopbackServer.python != nil),
+        "needs python3 (scripts/setup.sh installs it) for the loopback test servers"))
 struct CurlTransportTests {
     static func post(
         _ transport: CurlTransport, _ url: URL, _ body: String = "<x/>", idempotent: Bool = true,
