@@ -124,7 +124,7 @@ import Testing
         #expect(
             rule("request_type: [new, ful_update]")
                 == [
-                    "t.yml:5:33: error: 'request_type' expects one of new, full_update, informational_update, found 'ful_update' (did you mean 'full_update'?)"
+                    "t.yml:5:33: error: 'request_type' expects one of new, full_update, informational_update, silent_update, principal_wants_copy, outdated, none, found 'ful_update' (did you mean 'full_update'?)"
                 ])
         #expect(
             Rules.diagnostics(head + "requests: { then: accept }\n")

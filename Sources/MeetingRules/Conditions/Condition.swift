@@ -83,7 +83,7 @@ enum Conditions {
         Recurring.self, OccurrencesOver.self, BeyondBookingWindow.self,
         Conflicts.self, ConflictsOver.self, ConflictShareOver.self,
         // The message
-        RequestTypeIs.self, SensitivityIs.self, ResponseTypeIs.self, ProposesNewTime.self,
+        RequestTypeIs.self, CurrentAnswerIs.self, SensitivityIs.self, ResponseTypeIs.self, ProposesNewTime.self,
         // Combinators
         AllOf.self, AnyOf.self, NotCondition.self,
     ]

@@ -19,7 +19,7 @@ struct RequestTypeIs: ChoiceCondition {
     static let description = ConditionDescription(
         key: "request_type",
         summary:
-            "The request is new, a full update (time, place or recurrence changed) or an informational update (nothing the answer depends on changed).",
+            "The request is new, a full update (time, place or recurrence changed), an informational update (nothing the answer depends on changed), a silent update, the mailbox's copy of a request its delegate received (`principal_wants_copy`), out of date, or of no type (`none`), as Exchange's MeetingRequestType says.",
         value: .choice(words),
         kinds: [.request],
         matching: [
@@ -36,6 +36,37 @@ struct RequestTypeIs: ChoiceCondition {
         case .new: "the request is new"
         case .fullUpdate: "the request is a full update"
         case .informationalUpdate: "the request is an informational update"
+        case .silentUpdate: "the request is a silent update"
+        case .principalWantsCopy: "the request is the mailbox's copy of one its delegate received"
+        case .outdated: "the request is out of date"
+        case .untyped: "the request has no type"
+        }
+    }
+}
+
+/// `current_answer: accepted`: what the mailbox has answered so far.
+struct CurrentAnswerIs: ChoiceCondition {
+    static let description = ConditionDescription(
+        key: "current_answer",
+        summary:
+            "The mailbox's current answer to the meeting is one of these (`none` for a meeting it has not answered, such as a new request), so that an update of a declined meeting is not accepted like one of an accepted meeting.",
+        value: .choice(words),
+        kinds: [.request],
+        matching: [
+            .init("accepted", "request_type: informational_update, current_answer: accepted"),
+            .init("[none, tentative]", "request_type: new"),
+        ],
+        nonMatching: [.init("accepted", "request_type: informational_update, current_answer: declined")])
+
+    let choices: Set<MeetingFacts.CurrentAnswer>
+
+    func matches(_ facts: PreparedFacts) -> Bool { choices.contains(facts.facts.currentAnswer) }
+    func reason(_ facts: PreparedFacts) -> String {
+        switch facts.facts.currentAnswer {
+        case .noAnswer: "the mailbox has not answered the meeting"
+        case .accepted: "the mailbox has accepted the meeting"
+        case .tentative: "the mailbox has accepted the meeting tentatively"
+        case .declined: "the mailbox has declined the meeting"
         }
     }
 }

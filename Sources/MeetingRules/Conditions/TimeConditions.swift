@@ -1,10 +1,12 @@
 import Foundation
 
-/// `weekdays: [sat, sun]`: the day the meeting starts, on the file's wall clock.
+/// `weekdays: [sat, sun]`: the day the meeting starts, on the file's wall
+/// clock; for a series, the day every occurrence in the window starts.
 struct Weekdays: Condition {
     static let description = ConditionDescription(
         key: "weekdays",
-        summary: "The meeting starts on one of these days, on the wall clock of `timezone`.",
+        summary:
+            "The meeting starts on one of these days, on the wall clock of `timezone`; a series when every occurrence in the booking window does.",
         value: .weekdays,
         matching: [
             .init("[sat, sun]", "start: \"2026-06-06T10:00\""),
@@ -14,6 +16,11 @@ struct Weekdays: Condition {
         nonMatching: [
             .init("[sat, sun]", "start: \"2026-06-05T10:00\""),
             .init("[fri]", "start: \"2026-06-05T23:30Z\""),
+            // A daily series from Friday has its Saturday and Sunday too.
+            .init(
+                "[mon, tue, wed, thu, fri]",
+                "start: \"2026-06-05T10:00\", occurrence_starts: [\"2026-06-05T10:00\", \"2026-06-06T10:00\", \"2026-06-07T10:00\"]"
+            ),
         ])
 
     let days: Set<WorkingHours.Weekday>
@@ -23,8 +30,17 @@ struct Weekdays: Condition {
         self.days = days
     }
 
-    func matches(_ facts: PreparedFacts) -> Bool { days.contains(facts.localStart.weekday) }
-    func reason(_ facts: PreparedFacts) -> String { "the meeting starts on a \(facts.localStart.weekday.name)" }
+    func matches(_ facts: PreparedFacts) -> Bool {
+        facts.localOccurrences.allSatisfy { days.contains($0.start.weekday) }
+    }
+    func reason(_ facts: PreparedFacts) -> String {
+        guard facts.facts.occurrences.count > 1 else {
+            return "the meeting starts on a \(facts.localStart.weekday.name)"
+        }
+        let outside = facts.localOccurrences.first { !days.contains($0.start.weekday) }
+        return outside.map { "an occurrence starts on a \($0.start.weekday.name)" }
+            ?? "every occurrence starts on \(WorkingHours.Weekday.describe(days))"
+    }
 }
 
 extension Checker {
@@ -46,7 +62,7 @@ struct WithinWorkingHours: Condition {
     static let description = ConditionDescription(
         key: "within_working_hours",
         summary:
-            "The meeting lies wholly within the working hours of one working day (true), or does not (false), on the wall clock of `timezone`, daylight saving time included. An all-day event is never within working hours.",
+            "The meeting lies wholly within the working hours of one working day (true), or does not (false), on the wall clock of `timezone`, daylight saving time included. A series is within working hours only when every occurrence in the booking window is. An all-day event is never within working hours.",
         value: .bool,
         matching: [
             .init("true", "start: \"2026-06-02T08:00\", end: \"2026-06-02T18:00\""),
@@ -56,6 +72,10 @@ struct WithinWorkingHours: Condition {
         nonMatching: [
             .init("true", "start: \"2026-06-02T07:30\", duration: 1h"),
             .init("true", "start: \"2026-06-02\", all_day: true"),
+            // One occurrence of the series falls on a Saturday.
+            .init(
+                "true",
+                "start: \"2026-06-05T10:00\", occurrence_starts: [\"2026-06-05T10:00\", \"2026-06-06T10:00\"]"),
         ])
 
     let expected: Bool
@@ -78,8 +98,10 @@ struct WithinWorkingHours: Condition {
 
     private func isWithin(_ facts: PreparedFacts) -> Bool {
         guard !facts.facts.isAllDay else { return false }
-        let start = facts.localStart
-        let end = facts.localEnd
+        return facts.localOccurrences.allSatisfy { isWithin(start: $0.start, end: $0.end) }
+    }
+
+    private func isWithin(start: LocalTime, end: LocalTime) -> Bool {
         // A meeting ending at midnight ends at 24:00 of the day it started.
         let endMinute = end.day == start.day + 1 && end.minute == 0 ? 1440 : end.minute
         let sameDay = end.day == start.day || endMinute == 1440
@@ -88,7 +110,11 @@ struct WithinWorkingHours: Condition {
     }
 
     func reason(_ facts: PreparedFacts) -> String {
-        (isWithin(facts) ? "the meeting is within" : "the meeting is outside") + " working hours (\(hoursText))"
+        let within = isWithin(facts)
+        guard facts.facts.occurrences.count > 1 else {
+            return (within ? "the meeting is within" : "the meeting is outside") + " working hours (\(hoursText))"
+        }
+        return (within ? "every occurrence is within" : "an occurrence is outside") + " working hours (\(hoursText))"
     }
 }
 
@@ -96,7 +122,8 @@ struct WithinWorkingHours: Condition {
 struct StartsWithin: SpanCondition {
     static let description = ConditionDescription(
         key: "starts_within",
-        summary: "The meeting starts between now and this long from now (a meeting already under way does not count).",
+        summary:
+            "The meeting starts between now and this long from now (a meeting already under way does not count); a series when every occurrence in the booking window does.",
         value: .duration,
         matching: [.init("180d", "start: \"2026-06-02T10:00\", now: \"2026-06-01T10:00\"")],
         nonMatching: [
@@ -107,18 +134,21 @@ struct StartsWithin: SpanCondition {
     let span: TimeSpan
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        let lead = facts.facts.start.timeIntervalSince(facts.facts.now)
-        return lead >= 0 && lead <= Double(span.seconds)
+        facts.always {
+            let lead = $0.start.timeIntervalSince(facts.facts.now)
+            return lead >= 0 && lead <= Double(span.seconds)
+        }
     }
 
-    func reason(_ facts: PreparedFacts) -> String { "the meeting starts within \(span) from now" }
+    func reason(_ facts: PreparedFacts) -> String { "\(facts.whole) starts within \(span) from now" }
 }
 
 /// `starts_beyond: 180d`: too far ahead.
 struct StartsBeyond: SpanCondition {
     static let description = ConditionDescription(
         key: "starts_beyond",
-        summary: "The meeting starts more than this long from now.",
+        summary:
+            "The meeting starts more than this long from now; a series when every occurrence in the booking window does.",
         value: .duration,
         matching: [.init("30d", "start: \"2026-09-01T10:00\", now: \"2026-06-01T10:00\"")],
         nonMatching: [.init("30d", "start: \"2026-06-15T10:00\", now: \"2026-06-01T10:00\"")])
@@ -126,10 +156,10 @@ struct StartsBeyond: SpanCondition {
     let span: TimeSpan
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        facts.facts.start.timeIntervalSince(facts.facts.now) > Double(span.seconds)
+        facts.always { $0.start.timeIntervalSince(facts.facts.now) > Double(span.seconds) }
     }
 
-    func reason(_ facts: PreparedFacts) -> String { "the meeting starts more than \(span) from now" }
+    func reason(_ facts: PreparedFacts) -> String { "\(facts.whole) starts more than \(span) from now" }
 }
 
 /// `in_past: true`.
@@ -165,7 +195,8 @@ struct InPast: FlagCondition {
 struct NoticeUnder: SpanCondition {
     static let description = ConditionDescription(
         key: "notice_under",
-        summary: "The request arrived less than this long before the meeting starts (the organizer gave short notice).",
+        summary:
+            "The request arrived less than this long before the meeting starts (the organizer gave short notice); a series when it did before every occurrence in the booking window.",
         value: .duration,
         kinds: [.request],
         matching: [.init("24h", "start: \"2026-06-02T10:00\", received: \"2026-06-02T08:00\"")],
@@ -174,17 +205,20 @@ struct NoticeUnder: SpanCondition {
     let span: TimeSpan
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        facts.facts.start.timeIntervalSince(facts.facts.received) < Double(span.seconds)
+        facts.always { $0.start.timeIntervalSince(facts.facts.received) < Double(span.seconds) }
     }
 
-    func reason(_ facts: PreparedFacts) -> String { "the request arrived less than \(span) before the meeting" }
+    func reason(_ facts: PreparedFacts) -> String {
+        "the request arrived less than \(span) before "
+            + (facts.facts.occurrences.count > 1 ? "every occurrence" : "the meeting")
+    }
 }
 
 /// `duration_over: 4h`.
 struct DurationOver: SpanCondition {
     static let description = ConditionDescription(
         key: "duration_over",
-        summary: "The meeting (one occurrence of a series) lasts longer than this.",
+        summary: "The meeting lasts longer than this; a series when every occurrence in the booking window does.",
         value: .duration,
         matching: [.init("4h", "duration: 4h30m"), .init("4h", "start: \"2026-06-02\", all_day: true")],
         nonMatching: [.init("4h", "duration: 4h")])
@@ -192,17 +226,17 @@ struct DurationOver: SpanCondition {
     let span: TimeSpan
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        facts.facts.end.timeIntervalSince(facts.facts.start) > Double(span.seconds)
+        facts.always { $0.end.timeIntervalSince($0.start) > Double(span.seconds) }
     }
 
-    func reason(_ facts: PreparedFacts) -> String { "the meeting lasts longer than \(span)" }
+    func reason(_ facts: PreparedFacts) -> String { "\(facts.whole) lasts longer than \(span)" }
 }
 
 /// `duration_under: 15m`.
 struct DurationUnder: SpanCondition {
     static let description = ConditionDescription(
         key: "duration_under",
-        summary: "The meeting (one occurrence of a series) lasts less than this.",
+        summary: "The meeting lasts less than this; a series when every occurrence in the booking window does.",
         value: .duration,
         matching: [.init("15m", "duration: 10m")],
         nonMatching: [.init("15m", "duration: 15m")])
@@ -210,10 +244,10 @@ struct DurationUnder: SpanCondition {
     let span: TimeSpan
 
     func matches(_ facts: PreparedFacts) -> Bool {
-        facts.facts.end.timeIntervalSince(facts.facts.start) < Double(span.seconds)
+        facts.always { $0.end.timeIntervalSince($0.start) < Double(span.seconds) }
     }
 
-    func reason(_ facts: PreparedFacts) -> String { "the meeting lasts less than \(span)" }
+    func reason(_ facts: PreparedFacts) -> String { "\(facts.whole) lasts less than \(span)" }
 }
 
 /// `all_day: true`.
@@ -231,4 +265,13 @@ struct AllDay: FlagCondition {
     func reason(_ facts: PreparedFacts) -> String {
         facts.facts.isAllDay ? "the meeting is an all-day event" : "the meeting is not an all-day event"
     }
+}
+
+extension PreparedFacts {
+    /// Whether `test` holds for every occurrence: the one of a single
+    /// meeting, or each of a series' in the booking window (PRODUCT.md 4).
+    func always(_ test: (MeetingFacts.Occurrence) -> Bool) -> Bool { facts.occurrences.allSatisfy(test) }
+
+    /// How reasons name what a time condition looked at.
+    var whole: String { facts.occurrences.count > 1 ? "every occurrence" : "the meeting" }
 }

@@ -12,6 +12,8 @@ enum FactFields {
         var allDay = false
         var recurring: Bool?, occurrences: Int?, seriesEnd: Date?
         var checked: Int?, conflicting = 0
+        var occurrenceStarts: [Date]?
+        var currentAnswer = MeetingFacts.CurrentAnswer.noAnswer
         var attendees: [String] = []
         var requestType = MeetingFacts.RequestType.new, sensitivity = MeetingFacts.Sensitivity.normal
         var responseType: MeetingFacts.ResponseType?
@@ -96,6 +98,27 @@ enum FactFields {
             n, c, d in d.conflicting = c.count(n, "conflicting_occurrences") ?? 0
         },
         Field(
+            "occurrence_starts",
+            "When each occurrence in the booking window starts, each lasting as long as the first; the time conditions must hold for every one. Default: the first occurrence only.",
+            ValueSpec(
+                "a list of dates and times as for `start`",
+                .object([
+                    ("type", "array"),
+                    ("items", .object([("type", "string"), ("pattern", .string(Patterns.instant))])),
+                ])),
+            example: "occurrence_starts: [\"2026-12-04T09:00\", \"2026-12-05T09:00\"]", kinds: [.request]
+        ) {
+            n, c, d in d.occurrenceStarts = c.list(n, "occurrence_starts") { c.instant($0, "occurrence_starts") }
+        },
+        Field(
+            "current_answer",
+            "The mailbox's current answer: `none`, `accepted`, `tentative` or `declined`. Default `none`.",
+            .oneOf(MeetingFacts.CurrentAnswer.allCases.map(\.rawValue)),
+            example: "current_answer: accepted", kinds: [.request]
+        ) {
+            n, c, d in d.currentAnswer = c.choice(n, "current_answer", MeetingFacts.CurrentAnswer.self) ?? .noAnswer
+        },
+        Field(
             "attendees", "The attendees' addresses. Default none.",
             ValueSpec(
                 "a list of addresses",
@@ -108,7 +131,8 @@ enum FactFields {
             n, c, d in d.attendees = c.list(n, "attendees") { c.address($0, "attendees") } ?? []
         },
         Field(
-            "request_type", "`new`, `full_update` or `informational_update`. Default `new`.",
+            "request_type",
+            "`new`, `full_update`, `informational_update`, `silent_update`, `principal_wants_copy`, `outdated` or `none`. Default `new`.",
             .oneOf(MeetingFacts.RequestType.allCases.map(\.rawValue)),
             example: "request_type: full_update", kinds: [.request]
         ) {
@@ -193,6 +217,10 @@ enum FactFields {
             subject: draft.subject, location: draft.location, body: draft.body,
             start: start, end: end, isAllDay: draft.allDay,
             recurrence: isSeries ? MeetingFacts.Recurrence(occurrences: draft.occurrences, seriesEnd: seriesEnd) : nil,
+            occurrences: (draft.occurrenceStarts ?? []).map {
+                MeetingFacts.Occurrence(start: $0, end: $0.addingTimeInterval(end.timeIntervalSince(start)))
+            },
+            currentAnswer: draft.currentAnswer,
             checkedOccurrences: checked, conflictingOccurrences: draft.conflicting, attendees: draft.attendees,
             requestType: draft.requestType, sensitivity: draft.sensitivity,
             responseType: isResponse ? draft.responseType ?? .accepted : nil,

@@ -41,6 +41,13 @@ public struct MeetingFacts: Sendable, Hashable {
     public var isAllDay: Bool
     /// The series, or nil for a single meeting.
     public var recurrence: Recurrence?
+    /// The occurrences the time conditions look at: for a single meeting its
+    /// one, for a series those in the booking window (never empty). A time
+    /// condition holds for a series when it holds for every one of them.
+    public var occurrences: [Occurrence]
+    /// Requests: the mailbox's current answer to the meeting (`.noAnswer` for
+    /// a new request and for other kinds).
+    public var currentAnswer: CurrentAnswer
     /// Requests: how many occurrences the pipeline checked against the calendar
     /// (1 for a single meeting; for a series, those inside the booking window).
     public var checkedOccurrences: Int
@@ -67,6 +74,7 @@ public struct MeetingFacts: Sendable, Hashable {
         kind: MessageKind, organizer: Mailbox, sender: Mailbox? = nil,
         subject: String = "", location: String = "", body: String = "",
         start: Date, end: Date, isAllDay: Bool = false, recurrence: Recurrence? = nil,
+        occurrences: [Occurrence] = [], currentAnswer: CurrentAnswer = .noAnswer,
         checkedOccurrences: Int = 1, conflictingOccurrences: Int = 0, attendees: [String] = [],
         requestType: RequestType = .new, sensitivity: Sensitivity = .normal,
         responseType: ResponseType? = nil, proposedStart: Date? = nil, proposedEnd: Date? = nil,
@@ -82,6 +90,8 @@ public struct MeetingFacts: Sendable, Hashable {
         self.end = end
         self.isAllDay = isAllDay
         self.recurrence = recurrence
+        self.occurrences = occurrences.isEmpty ? [Occurrence(start: start, end: end)] : occurrences
+        self.currentAnswer = currentAnswer
         self.checkedOccurrences = checkedOccurrences
         self.conflictingOccurrences = conflictingOccurrences
         self.attendees = attendees
@@ -132,6 +142,35 @@ extension MeetingFacts {
         case fullUpdate = "full_update"
         /// An update that changed nothing the answer depends on (subject, body, attendees).
         case informationalUpdate = "informational_update"
+        /// An update the organizer's client marked as not worth telling (Exchange's SilentUpdate).
+        case silentUpdate = "silent_update"
+        /// The mailbox's own copy of a request its delegate receives (PrincipalWantsCopy).
+        case principalWantsCopy = "principal_wants_copy"
+        /// A request Exchange itself says is out of date (Outdated).
+        case outdated
+        /// A request of no type (Exchange's None).
+        case untyped = "none"
+    }
+
+    /// The mailbox's current answer to the meeting: its calendar item's
+    /// MyResponseType (PRODUCT.md 2, step 3), so that an update of a meeting
+    /// declined earlier can be treated unlike one of an accepted meeting.
+    public enum CurrentAnswer: String, Sendable, Hashable, CaseIterable {
+        /// Not answered yet (or a new request).
+        case noAnswer = "none"
+        case accepted, tentative, declined
+    }
+
+    /// One occurrence of the meeting: a single meeting has one; a series,
+    /// those in the booking window.
+    public struct Occurrence: Sendable, Hashable {
+        public var start: Date
+        public var end: Date
+
+        public init(start: Date, end: Date) {
+            self.start = start
+            self.end = end
+        }
     }
 
     /// The sensitivity the organizer set on the meeting.

@@ -22,6 +22,10 @@ final class PreparedFacts {
     lazy var attendees = facts.attendees.map(FoldedAddress.init)
     lazy var localStart = LocalTime(facts.start, in: timeZone)
     lazy var localEnd = LocalTime(facts.end, in: timeZone)
+    /// Each occurrence's start and end on the wall clock.
+    lazy var localOccurrences = facts.occurrences.map {
+        (start: LocalTime($0.start, in: timeZone), end: LocalTime($0.end, in: timeZone))
+    }
 }
 
 /// An instant on the wall clock of a time zone: the day (counted from 1970-01-01)

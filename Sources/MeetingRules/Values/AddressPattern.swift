@@ -68,7 +68,9 @@ enum AddressPattern: Sendable {
         case .exact(let t): t.bytes == address.text.bytes
         case .wildcard(let t): Glob.matches(pattern: t.bytes[...], text: address.text.bytes[...])
         case .domain(let d), .internal(let d): d.contains(address)
-        case .external(let d): !d.contains(address)
+        // An address without a domain (an Exchange legacy DN the server
+        // could not resolve to SMTP) is neither internal nor external.
+        case .external(let d): !address.domain.isEmpty && !d.contains(address)
         }
     }
 
