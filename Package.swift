@@ -27,6 +27,12 @@ let package = Package(
         .target(name: "CheckedYAML", dependencies: ["Yams"]),
         // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
         .target(name: "MeetingRules", dependencies: ["CheckedYAML"]),
+        // The bot: its configuration (and, to come, the pipeline, journal and reports).
+        .target(
+            name: "MeetingBot",
+            dependencies: [
+                "EWS", "MeetingRules", "CheckedYAML", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The local Exchange used by tests and the demo.
         .target(
             name: "EWSSandbox",
@@ -62,6 +68,7 @@ let package = Package(
             name: "MeetingRulesTests", dependencies: ["MeetingRules", "CheckedYAML", "RulesWorkload", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "CheckedYAMLTests", dependencies: ["CheckedYAML"]),
+        .testTarget(name: "MeetingBotTests", dependencies: ["MeetingBot", "CheckedYAML", "EWS", "TestSupport"]),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.
