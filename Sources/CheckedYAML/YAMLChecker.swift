@@ -9,22 +9,28 @@
 open class YAMLChecker {
     /// The file's path as it is shown in diagnostics.
     public let file: String
+    /// What the pass found so far, in the order found (sort them for file order).
     public private(set) var diagnostics: [Diagnostic] = []
 
+    /// A checker for the file shown as `file` in diagnostics.
     public init(file: String) {
         self.file = file
     }
 
+    /// Whether the file is unusable: any diagnostic is an error.
     public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
+    /// Reports an error at `node`.
     public func error(_ node: YAMLNode, _ message: String) {
         report(.error, node.location, message)
     }
 
+    /// Reports a warning at `node`.
     public func warning(_ node: YAMLNode, _ message: String) {
         report(.warning, node.location, message)
     }
 
+    /// Reports a finding at `location`, once however often it is found.
     public func report(_ severity: Diagnostic.Severity, _ location: SourceLocation, _ message: String) {
         let diagnostic = Diagnostic(severity, at: location, message)
         // An alias repeats its anchor's nodes; say each thing once.
@@ -102,6 +108,7 @@ extension YAMLChecker {
         return nil
     }
 
+    /// `true` or `false`; `yes`, `on` and the like are refused with a suggestion.
     public func bool(_ node: YAMLNode, _ key: String) -> Bool? {
         if case .bool(let value) = node.scalarType { return value }
         let alike = ["yes": "true", "no": "false", "on": "true", "off": "false", "y": "true", "n": "false"]

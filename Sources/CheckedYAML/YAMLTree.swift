@@ -7,6 +7,7 @@ import Yams
 /// Plain scalars are typed by the YAML 1.2 core schema, as editors and the JSON
 /// Schema see them: `08:00` is text, `yes` is text, `true` is a boolean.
 public struct YAMLNode: Sendable {
+    /// A scalar (its text, and whether it was written plain, without quotes), a mapping or a list.
     public enum Content: Sendable {
         case scalar(String, plain: Bool)
         case mapping([(key: YAMLNode, value: YAMLNode)])
@@ -22,12 +23,8 @@ public struct YAMLNode: Sendable {
     }
 
     public let content: Content
+    /// Where the node starts in the file.
     public let location: SourceLocation
-
-    public init(content: Content, location: SourceLocation) {
-        self.content = content
-        self.location = location
-    }
 
     /// The scalar's type, nil for a mapping or a list.
     public var scalarType: ScalarType? {
@@ -112,7 +109,9 @@ public func quoted(_ text: String) -> String { "'\(text)'" }
 /// into located diagnostics and refusing input that could exhaust the stack or
 /// memory (Yams composes recursively and expands aliases).
 public enum YAMLReader {
+    /// The largest file read.
     public static let maxBytes = 1 << 20
+    /// The most nodes one file may hold, aliases counted each time they are used.
     public static let maxNodes = 50_000
     /// Bounds on what makes libyaml and Yams recurse: flow brackets, compact
     /// `- - -` sequences on one line, and indentation.

@@ -44,7 +44,7 @@ final class ConfigurationChecker: YAMLChecker {
     }
 
     /// Text that is not empty.
-    func word(_ node: YAMLNode, _ key: String) -> String? {
+    func nonEmptyText(_ node: YAMLNode, _ key: String) -> String? {
         guard let text = text(node, key) else { return nil }
         guard !text.isEmpty else {
             expected(node, key, "text that is not empty")

@@ -167,7 +167,7 @@ enum AuthSection {
         // Read before the others, by `read`: it decides which of them apply.
         ConfigurationKey("type", required: true) { _, _, _ in },
         ConfigurationKey("username") { node, checker, draft in
-            draft.username = checker.word(node, "username")
+            draft.username = checker.nonEmptyText(node, "username")
         },
         ConfigurationKey("password_file") { node, checker, draft in
             draft.passwords.append((checker.secretFile(node, "password_file", kind: "password"), node))
@@ -179,7 +179,7 @@ enum AuthSection {
             draft.tenant = tenant(node, checker)
         },
         ConfigurationKey("client_id") { node, checker, draft in
-            draft.clientID = checker.word(node, "client_id")
+            draft.clientID = checker.nonEmptyText(node, "client_id")
         },
         ConfigurationKey("client_secret_file") { node, checker, draft in
             draft.clientSecrets.append((checker.secretFile(node, "client_secret_file", kind: "client secret"), node))
@@ -191,7 +191,7 @@ enum AuthSection {
             draft.tokenURL = checker.endpoint(node, "token_url")
         },
         ConfigurationKey("scope") { node, checker, draft in
-            if let scope = checker.word(node, "scope") { draft.scope = scope }
+            if let scope = checker.nonEmptyText(node, "scope") { draft.scope = scope }
         },
     ]
 
