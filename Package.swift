@@ -23,8 +23,16 @@ let package = Package(
         .target(name: "XML", dependencies: ["CLibXML2"]),
         // EWS vocabulary and client: Transport is the only importer of CCurl.
         .target(name: "EWS", dependencies: ["XML", "CCurl", .product(name: "Logging", package: "swift-log")]),
+        // Closed key sets, file:line:column errors, did-you-mean: shared by the rules and configuration files.
+        .target(name: "CheckedYAML", dependencies: ["Yams"]),
         // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
-        .target(name: "MeetingRules", dependencies: ["Yams"]),
+        .target(name: "MeetingRules", dependencies: ["CheckedYAML"]),
+        // The bot: its configuration (and, to come, the pipeline, journal and reports).
+        .target(
+            name: "MeetingBot",
+            dependencies: [
+                "EWS", "MeetingRules", "CheckedYAML", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The local Exchange used by tests and the demo.
         .target(
             name: "EWSSandbox",
@@ -57,8 +65,10 @@ let package = Package(
         .testTarget(name: "meetingbotTests", dependencies: ["TestSupport"], exclude: ["Help"]),
         .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
         .testTarget(
-            name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
+            name: "MeetingRulesTests", dependencies: ["MeetingRules", "CheckedYAML", "RulesWorkload", "TestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(name: "CheckedYAMLTests", dependencies: ["CheckedYAML"]),
+        .testTarget(name: "MeetingBotTests", dependencies: ["MeetingBot", "CheckedYAML", "EWS", "TestSupport"]),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.

@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// What the bot does with a meeting request.
 public enum RequestAction: String, Sendable, Hashable, CaseIterable {
     case accept, tentative, decline

@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 import TestSupport
 import Testing

@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 
 /// One key of a mapping in the rules file: what it means, how it is written, and
@@ -37,9 +38,7 @@ struct KeyDocumentation: Sendable {
 
 /// Reads one rules file into values, collecting every problem it finds with
 /// its location rather than stopping at the first.
-final class Checker {
-    let file: String
-    private(set) var diagnostics: [Diagnostic] = []
+final class Checker: YAMLChecker {
     /// The settings read so far; rules and examples are read after them.
     var settings = Settings()
     /// The kind whose rules are being read (conditions apply to some kinds only).
@@ -50,49 +49,17 @@ final class Checker {
     /// The lists some rule refers to, for the "never used" warning.
     var usedLists: Set<String> = []
 
-    init(file: String) {
-        self.file = file
-    }
-
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
-
-    func error(_ node: YAMLNode, _ message: String) {
-        report(.error, node.location, message)
-    }
-
-    func warning(_ node: YAMLNode, _ message: String) {
-        report(.warning, node.location, message)
-    }
-
-    func report(_ severity: Diagnostic.Severity, _ location: SourceLocation, _ message: String) {
-        let diagnostic = Diagnostic(severity, at: location, message)
-        // An alias repeats its anchor's nodes; say each thing once.
-        if !diagnostics.contains(diagnostic) { diagnostics.append(diagnostic) }
-    }
-
-    /// Reads a mapping whose keys are `fields`: unknown keys and missing required
-    /// keys are errors. False when `node` is not a mapping at all.
+    /// Reads a mapping whose keys are `fields`: unknown keys, keys of another
+    /// kind and missing required keys are errors. False when `node` is not a
+    /// mapping at all.
     @discardableResult
     func read<Draft>(_ node: YAMLNode, as what: String, fields: [Field<Draft>], into draft: inout Draft) -> Bool {
-        guard let pairs = mapping(node, as: what) else { return false }
-        var seen: Set<String> = []
-        for (keyNode, value) in pairs {
-            guard let key = key(keyNode) else { continue }
-            guard let field = fields.first(where: { $0.key == key }) else {
-                error(keyNode, "unknown key \(quoted(key))" + Suggestion.hint(for: key, among: fields.map(\.key)))
-                continue
-            }
-            seen.insert(key)
-            guard field.kinds.contains(kind) else {
-                notApplicable(keyNode, key, field.kinds)
-                continue
-            }
+        let required = fields.filter { $0.required && $0.kinds.contains(kind) }.map(\.key)
+        return readMapping(node, as: what, keys: fields.map(\.key), required: required) { index, keyNode, value in
+            let field = fields[index]
+            guard field.kinds.contains(kind) else { return notApplicable(keyNode, field.key, field.kinds) }
             field.read(value, self, &draft)
         }
-        for field in fields where field.required && field.kinds.contains(kind) && !seen.contains(field.key) {
-            error(node, "missing key \(quoted(field.key)) in \(what)")
-        }
-        return true
     }
 
     /// Reports a key used with a kind of message it does not apply to.
@@ -100,63 +67,19 @@ final class Checker {
         let names = kinds.map(\.rulesKey).joined(separator: " and ")
         error(node, "\(quoted(key)) does not apply to \(kind.rulesKey) (only to \(names))")
     }
-
-    /// The pairs of a mapping, or nil after reporting what was found instead.
-    func mapping(_ node: YAMLNode, as what: String) -> [(key: YAMLNode, value: YAMLNode)]? {
-        guard case .mapping(let pairs) = node.content else {
-            error(node, "expected \(what) (a mapping of keys), found \(node.found)")
-            return nil
-        }
-        return pairs
-    }
-
-    /// A mapping key's text; keys must be scalars.
-    func key(_ node: YAMLNode) -> String? {
-        guard let text = node.scalarText, node.scalarType != .null else {
-            error(node, "expected a key, found \(node.found)")
-            return nil
-        }
-        return text
-    }
 }
 
 // MARK: - Reading values
 
 extension Checker {
-    /// Reports that `key` expected `what` and found something else.
-    func expected(_ node: YAMLNode, _ key: String, _ what: String, hint: String = "") {
-        error(node, "\(quoted(key)) expects \(what), found \(node.found)\(hint)")
-    }
-
-    func text(_ node: YAMLNode, _ key: String) -> String? {
-        switch node.scalarType {
-        case .text: return node.scalarText
-        case .integer, .float, .bool:
-            expected(node, key, "text", hint: " (put it in quotes if you mean the text)")
-        default:
-            expected(node, key, "text")
-        }
-        return nil
-    }
-
-    func bool(_ node: YAMLNode, _ key: String) -> Bool? {
-        if case .bool(let value) = node.scalarType { return value }
-        let alike = ["yes": "true", "no": "false", "on": "true", "off": "false", "y": "true", "n": "false"]
-        let hint = node.scalarText.flatMap { alike[$0.lowercased()] }.map { " (did you mean \($0)?)" } ?? ""
-        expected(node, key, "true or false", hint: hint)
-        return nil
-    }
-
     /// A whole number from 0 to a million.
     func count(_ node: YAMLNode, _ key: String) -> Int? {
-        if case .integer(let value?) = node.scalarType, (0...1_000_000).contains(value) { return value }
-        expected(node, key, "a whole number from 0 to 1000000")
-        return nil
+        wholeNumber(node, key, in: 0...1_000_000)
     }
 
     func duration(_ node: YAMLNode, _ key: String) -> TimeSpan? {
         guard node.scalarType == .text, let text = node.scalarText, let span = TimeSpan(parsing: text) else {
-            expected(node, key, "a duration such as 4h, 90m or 1h30m")
+            expected(node, key, "a duration such as \(TimeSpan.syntax.examples)")
             return nil
         }
         guard span.seconds > 0 else {
@@ -188,43 +111,6 @@ extension Checker {
         }
         expected(node, key, "a percentage from 0% to 100% such as 10%")
         return nil
-    }
-
-    /// A word from a fixed set, with a suggestion when it is close to one.
-    func choice<Choice: CaseIterable & RawRepresentable>(_ node: YAMLNode, _ key: String, _: Choice.Type) -> Choice?
-    where Choice.RawValue == String {
-        let words = Choice.allCases.map(\.rawValue)
-        if node.scalarType == .text, let text = node.scalarText, let value = Choice(rawValue: text) { return value }
-        let hint = node.scalarText.map { Suggestion.hint(for: $0, among: words) } ?? ""
-        expected(node, key, "one of " + words.joined(separator: ", "), hint: hint)
-        return nil
-    }
-
-    /// One value or a non-empty list of them; nil when any of them is wrong (each is reported).
-    func oneOrMore<T>(_ node: YAMLNode, _ key: String, _ read: (YAMLNode) -> T?) -> [T]? {
-        switch node.content {
-        case .scalar: return read(node).map { [$0] }
-        case .mapping:
-            expected(node, key, "a value or a list of values")
-            return nil
-        case .sequence(let items):
-            guard !items.isEmpty else {
-                error(node, "\(quoted(key)) needs at least one value, found an empty list")
-                return nil
-            }
-            let values = items.map(read)
-            return values.contains { $0 == nil } ? nil : values.compactMap { $0 }
-        }
-    }
-
-    /// A list (possibly empty); nil when it is not a list or an item is wrong.
-    func list<T>(_ node: YAMLNode, _ key: String, _ read: (YAMLNode) -> T?) -> [T]? {
-        guard case .sequence(let items) = node.content else {
-            expected(node, key, "a list")
-            return nil
-        }
-        let values = items.map(read)
-        return values.contains { $0 == nil } ? nil : values.compactMap { $0 }
     }
 
     func regex(_ node: YAMLNode, _ key: String) -> TextRegex? {

@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// Checks a whole rules file: version first, then the settings, then each kind's
 /// rules, then the examples, then what can only be seen across rules
 /// (duplicate names, unreachable rules, unused lists).

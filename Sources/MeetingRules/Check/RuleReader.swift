@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// Reads the rules of one kind, and checks what only shows across rules.
 enum RuleReader {
     struct Draft {

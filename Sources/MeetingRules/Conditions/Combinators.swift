@@ -1,3 +1,5 @@
+import CheckedYAML
+
 extension Checker {
     /// Reads the condition mappings of a combinator one level deeper, refusing
     /// nesting that only a generated or hostile file would have.

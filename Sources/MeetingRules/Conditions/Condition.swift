@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// One thing a rule can ask about a message, declared like a SwiftLint rule: a
 /// small type whose description (key, summary, examples) drives the checker,
 /// the tests, the JSON Schema and `rules/README.md`.

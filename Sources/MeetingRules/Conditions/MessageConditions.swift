@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// A condition whose value is one word of a fixed set, or a list of them (stored as `choices`).
 protocol ChoiceCondition: Condition {
     associatedtype Choice: CaseIterable & RawRepresentable & Hashable & Sendable where Choice.RawValue == String

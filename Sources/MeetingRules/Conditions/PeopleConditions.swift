@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// Whose address a condition looks at: the organizer or the sender. The address
 /// conditions are generic over it so that both get the same three forms.
 protocol Party: Sendable {

@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// `recurring: true`.
 struct Recurring: FlagCondition {
     static let description = ConditionDescription(

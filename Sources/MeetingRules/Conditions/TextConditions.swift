@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// Which text a condition searches: subject, location or body.
 protocol TextField: Sendable {
     /// The key prefix and fact name: `subject`.

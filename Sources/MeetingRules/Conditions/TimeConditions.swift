@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 
 /// `weekdays: [sat, sun]`: the day the meeting starts, on the file's wall

@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// An example from a rules file: a message and the decision it must get.
 struct RuleExample: Sendable {
     /// "example 3", or the example's `name`.
@@ -173,13 +175,5 @@ enum ExampleReader {
         guard let facts else { return nil }
         let title = draft.name.map { "example \(quoted($0))" } ?? "example \(number)"
         return RuleExample(title: title, location: item.location, facts: facts, expectation: expectation)
-    }
-}
-
-extension YAMLNode {
-    /// A mapping's pairs (empty for other nodes).
-    var pairs: [(key: YAMLNode, value: YAMLNode)] {
-        if case .mapping(let pairs) = content { return pairs }
-        return []
     }
 }

@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 
 /// The facts of an example message as a file writes them: every key optional,

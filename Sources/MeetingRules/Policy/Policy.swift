@@ -1,4 +1,4 @@
-import Foundation
+import CheckedYAML
 
 /// One rule of a checked file.
 struct Rule: Sendable {
@@ -98,21 +98,10 @@ public struct Policy: Sendable {
 
     /// Reads and checks the file at `path`.
     public static func check(contentsOf path: String) -> CheckReport {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return CheckReport(
-                file: path, source: "",
-                diagnostics: [
-                    Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "cannot read the file")
-                ], policy: nil)
+        switch YAMLReader.text(contentsOf: path) {
+        case .success(let text): check(text, file: path)
+        case .failure(let problem): CheckReport(file: path, source: "", diagnostics: [problem], policy: nil)
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return CheckReport(
-                file: path, source: "",
-                diagnostics: [
-                    Diagnostic(.error, at: SourceLocation(file: path, line: 1, column: 1), "the file is not UTF-8 text")
-                ], policy: nil)
-        }
-        return check(text, file: path)
     }
 
     /// The checked policy in the file at `path`, or an error carrying every diagnostic.

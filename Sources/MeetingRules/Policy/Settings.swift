@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 
 /// The settings at the top of a rules file, checked. The pipeline reads the

@@ -1,3 +1,4 @@
+import CheckedYAML
 import Foundation
 
 /// Text folded to lower case once, as UTF-8 bytes, so that many case-insensitive

@@ -1,3 +1,5 @@
+import CheckedYAML
+
 /// A length of time as rules write it: `4h`, `90m`, `1h30m`, `180d`, `2w`.
 public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let seconds: Int
@@ -13,24 +15,13 @@ public struct TimeSpan: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// The longest span a file may write: beyond it arithmetic with dates stops making sense.
     static let maximum = TimeSpan(seconds: 100 * 366 * 86_400)
 
+    /// Weeks, days, hours and minutes: `4h`, `90m`, `1h30m`, `180d`, `2w`.
+    static let syntax = DurationSyntax(units: units, examples: "4h, 90m or 1h30m")
+
     /// Parses `<number><unit>` groups (units w, d, h, m, each at most once, largest first).
     init?(parsing text: String) {
-        var total = 0
-        var rest = Substring(text)
-        var allowed = Self.units[...]
-        guard !rest.isEmpty else { return nil }
-        while !rest.isEmpty {
-            let digits = rest.prefix(while: \.isASCIIDigit)
-            guard !digits.isEmpty, digits.count <= 9, let number = Int(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            guard let letter = rest.first, let index = allowed.firstIndex(where: { $0.letter == letter }) else {
-                return nil
-            }
-            total += number * allowed[index].seconds
-            allowed = allowed[(index + 1)...]
-            rest = rest.dropFirst()
-        }
-        self.seconds = total
+        guard let seconds = Self.syntax.seconds(in: text) else { return nil }
+        self.seconds = seconds
         written = text
     }
 

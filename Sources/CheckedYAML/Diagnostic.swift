@@ -1,4 +1,4 @@
-/// A place in a rules file: the file's path as given, and a 1-based line and
+/// A place in a YAML file: the file's path as given, and a 1-based line and
 /// column (columns count Unicode scalars, as libyaml does).
 public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     public let file: String
@@ -18,9 +18,9 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     public var description: String { "\(file):\(line):\(column)" }
 }
 
-/// One finding of the checker, located in the file.
+/// One finding of a checker, located in the file.
 ///
-/// Errors make the file unusable (the engine never sees it); warnings point at
+/// Errors make the file unusable (nothing reads its values); warnings point at
 /// something that works but is probably not what the admin meant.
 public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringConvertible {
     public enum Severity: String, Sendable, Hashable {

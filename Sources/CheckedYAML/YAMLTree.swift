@@ -1,41 +1,45 @@
+import Foundation
 import Yams
 
-/// A YAML node with its place in the file: what the checker reads instead of
+/// A YAML node with its place in the file: what a checker reads instead of
 /// Yams' `Node`, so that every value it complains about has a location.
 ///
 /// Plain scalars are typed by the YAML 1.2 core schema, as editors and the JSON
 /// Schema see them: `08:00` is text, `yes` is text, `true` is a boolean.
-struct YAMLNode: Sendable {
-    enum Content: Sendable {
+public struct YAMLNode: Sendable {
+    /// A scalar (its text, and whether it was written plain, without quotes), a mapping or a list.
+    public enum Content: Sendable {
         case scalar(String, plain: Bool)
         case mapping([(key: YAMLNode, value: YAMLNode)])
         case sequence([YAMLNode])
     }
 
     /// A plain scalar's type under the YAML 1.2 core schema; quoted scalars are always text.
-    enum ScalarType: Equatable {
+    public enum ScalarType: Sendable, Equatable {
         case null
         case bool(Bool)
         case integer(Int?)
         case float, text
     }
 
-    let content: Content
-    let location: SourceLocation
+    public let content: Content
+    /// Where the node starts in the file.
+    public let location: SourceLocation
 
-    var scalarType: ScalarType? {
+    /// The scalar's type, nil for a mapping or a list.
+    public var scalarType: ScalarType? {
         guard case .scalar(let text, let plain) = content else { return nil }
         return plain ? Self.coreType(of: text) : .text
     }
 
     /// The scalar's text, whatever its type.
-    var scalarText: String? {
+    public var scalarText: String? {
         if case .scalar(let text, _) = content { return text }
         return nil
     }
 
     /// What the node is, for "found …" in messages: `'four hours'`, `a list`, `nothing`.
-    var found: String {
+    public var found: String {
         switch content {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -43,7 +47,14 @@ struct YAMLNode: Sendable {
         }
     }
 
-    static func coreType(of text: String) -> ScalarType {
+    /// A mapping's pairs (empty for other nodes).
+    public var pairs: [(key: YAMLNode, value: YAMLNode)] {
+        if case .mapping(let pairs) = content { return pairs }
+        return []
+    }
+
+    /// The type the YAML 1.2 core schema gives a plain scalar `text`.
+    public static func coreType(of text: String) -> ScalarType {
         switch text {
         case "", "~", "null", "Null", "NULL": return .null
         case "true", "True", "TRUE": return .bool(true)
@@ -87,25 +98,28 @@ struct YAMLNode: Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    /// `0` to `9` (`isNumber` alone also takes other scripts' digits and fractions).
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 /// `'text'`, the way messages quote what the file says.
-func quoted(_ text: String) -> String { "'\(text)'" }
+public func quoted(_ text: String) -> String { "'\(text)'" }
 
-/// Reads a rules file's text into located nodes, turning libyaml's complaints
+/// Reads a YAML file's text into located nodes, turning libyaml's complaints
 /// into located diagnostics and refusing input that could exhaust the stack or
 /// memory (Yams composes recursively and expands aliases).
-enum YAMLReader {
-    static let maxBytes = 1 << 20
-    static let maxNodes = 50_000
+public enum YAMLReader {
+    /// The largest file read.
+    public static let maxBytes = 1 << 20
+    /// The most nodes one file may hold, aliases counted each time they are used.
+    public static let maxNodes = 50_000
     /// Bounds on what makes libyaml and Yams recurse: flow brackets, compact
     /// `- - -` sequences on one line, and indentation.
-    static let maxFlowDepth = 32, maxDashesPerLine = 16, maxIndentation = 160
+    public static let maxFlowDepth = 32, maxDashesPerLine = 16, maxIndentation = 160
 
     /// The document's root (nil when the file holds no document), or the diagnostics
     /// that stopped reading.
-    static func read(_ text: String, file: String) -> Result<YAMLNode?, Diagnostic> {
+    public static func read(_ text: String, file: String) -> Result<YAMLNode?, Diagnostic> {
         if let refusal = refusal(of: text, file: file) { return .failure(refusal) }
         let root: Node?
         do {
@@ -120,6 +134,18 @@ enum YAMLReader {
             return .failure(Diagnostic(.error, at: at, "the file has more than \(maxNodes) values (aliases included)"))
         }
         return .success(node)
+    }
+
+    /// The text of the file at `path`, or the diagnostic that says why there is none.
+    public static func text(contentsOf path: String) -> Result<String, Diagnostic> {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(Diagnostic(.error, at: start, "cannot read the file"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(Diagnostic(.error, at: start, "the file is not UTF-8 text"))
+        }
+        return .success(text)
     }
 
     private static func convert(_ node: Node, file: String, budget: inout Int) -> YAMLNode? {

@@ -1,15 +1,20 @@
 /// "Did you mean …?" for a misspelt word: the closest candidate by edit distance
 /// (with transpositions), or a known synonym.
-enum Suggestion {
-    /// Words admins reach for that the file spells differently.
-    static let synonyms: [String: String] = [
+public enum Suggestion {
+    /// Words admins reach for that the files spell differently. One table for
+    /// every file: a synonym is offered only where its word is a candidate.
+    public static let synonyms: [String: String] = [
+        // The rules file.
         "from": "sender", "attendee": "attendees_include", "action": "then", "if": "when",
         "do": "then", "tz": "timezone", "time_zone": "timezone", "reply": "send_reply",
         "message": "comment", "reject": "decline", "ignore": "skip", "tentatively_accept": "tentative",
+        // The configuration file.
+        "server": "url", "endpoint": "url", "user": "username", "login": "username",
+        "state_directory": "state_dir", "rules_file": "rules",
     ]
 
     /// The candidate closest to `word`, if it is close enough to be a likely typo.
-    static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, among candidates: some Sequence<String>) -> String? {
         let pool = Array(candidates)
         if let synonym = synonyms[word.lowercased()], pool.contains(synonym) { return synonym }
         let lowered = word.lowercased()
@@ -24,13 +29,13 @@ enum Suggestion {
     }
 
     /// ` (did you mean 'x'?)`, or nothing.
-    static func hint(for word: String, among candidates: some Sequence<String>) -> String {
+    public static func hint(for word: String, among candidates: some Sequence<String>) -> String {
         closest(to: word, among: candidates).map { " (did you mean \(quoted($0))?)" } ?? ""
     }
 
     /// Optimal string alignment distance, giving up (returning `limit + 1`) once it
     /// cannot come in under `limit`.
-    static func distance(_ a: String, _ b: String, limit: Int) -> Int {
+    public static func distance(_ a: String, _ b: String, limit: Int) -> Int {
         let a = Array(a.unicodeScalars)
         let b = Array(b.unicodeScalars)
         if abs(a.count - b.count) > limit { return limit + 1 }
