@@ -52,16 +52,6 @@ public struct EWSMailboxReader: MailboxReader {
         }
     }
 
-    /// The folder of this display name (compared without case) directly
-    /// under the mailbox's top folder.
-    public func folder(named name: String) async throws(EWSError) -> Folder {
-        let found = try await client.perform(FindFolder(parent: .distinguished(.messageFolderRoot), mailbox: client.folderMailbox))
-        guard let match = found.first(where: { $0.displayName.caseInsensitiveCompare(name) == .orderedSame }) else {
-            throw EWSError(.item, "\(address) has no folder named '\(name)' under its top folder", responseCode: .folderNotFound)
-        }
-        return .id(match.id)
-    }
-
     /// Reads the span in windows of at most two years and halves a window
     /// while the server says its view was cut short (PROTOCOL.md 8.1).
     /// Items overlapping two windows are kept once.

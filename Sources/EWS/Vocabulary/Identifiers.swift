@@ -35,8 +35,6 @@ public struct DistinguishedFolderName: RawRepresentable, Hashable, Sendable {
     public static let sentItems = Self(rawValue: "sentitems")
     public static let drafts = Self(rawValue: "drafts")
     public static let root = Self(rawValue: "root")
-    /// The top of the folders a person sees (Inbox, Calendar, … and their own).
-    public static let messageFolderRoot = Self(rawValue: "msgfolderroot")
 }
 
 /// A folder of the mailbox being worked on: a well-known one or one by id.

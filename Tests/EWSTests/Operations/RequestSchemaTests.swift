@@ -32,7 +32,6 @@ import Testing
         ),
         ("GetItem meeting messages", { _ in GetItem.meetingMessages([id, ItemId("second")]) }),
         ("GetItem calendar items", { _ in GetItem.calendarItems([id]) }),
-        ("FindFolder under the top folder", { FindFolder(parent: .distinguished(.messageFolderRoot), mailbox: $0) }),
         (
             "Accept with comment",
             {
