@@ -45,8 +45,11 @@ indirect enum Restriction {
 
     /// ContainmentMode (the Contains element reference).
     enum ContainmentMode: String {
-        case fullString = "FullString", prefixed = "Prefixed", substring = "Substring"
-        case prefixOnWords = "PrefixOnWords", exactPhrase = "ExactPhrase"
+        case fullString = "FullString"
+        case prefixed = "Prefixed"
+        case substring = "Substring"
+        case prefixOnWords = "PrefixOnWords"
+        case exactPhrase = "ExactPhrase"
     }
 
     /// Compiles `m:Restriction`'s single child.
