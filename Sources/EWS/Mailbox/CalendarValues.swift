@@ -46,6 +46,8 @@ public struct CalendarItem: Sendable, Equatable {
     public var uid: String?
     public var organizer: Mailbox?
     public var myResponse: ResponseType?
+    /// The mailbox's own meeting: IsOrganizer, or MyResponseType Organizer.
+    public var isOrganizer: Bool
     public var isMeeting: Bool
     public var isCancelled: Bool
     public var type: CalendarItemType?
@@ -55,9 +57,9 @@ public struct CalendarItem: Sendable, Equatable {
 
     public init(
         id: ItemId, subject: String = "", start: Date? = nil, end: Date? = nil, uid: String? = nil,
-        organizer: Mailbox? = nil, myResponse: ResponseType? = nil, isMeeting: Bool = true, isCancelled: Bool = false,
-        type: CalendarItemType? = nil, requiredAttendees: [Attendee] = [], optionalAttendees: [Attendee] = [],
-        resources: [Attendee] = []
+        organizer: Mailbox? = nil, myResponse: ResponseType? = nil, isOrganizer: Bool = false, isMeeting: Bool = true,
+        isCancelled: Bool = false, type: CalendarItemType? = nil, requiredAttendees: [Attendee] = [],
+        optionalAttendees: [Attendee] = [], resources: [Attendee] = []
     ) {
         self.id = id
         self.subject = subject
@@ -66,6 +68,7 @@ public struct CalendarItem: Sendable, Equatable {
         self.uid = uid
         self.organizer = organizer
         self.myResponse = myResponse
+        self.isOrganizer = isOrganizer
         self.isMeeting = isMeeting
         self.isCancelled = isCancelled
         self.type = type

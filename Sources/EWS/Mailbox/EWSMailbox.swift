@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Sizes of the requests the EWS mailbox types send.
 public struct EWSMailboxOptions: Sendable {
@@ -23,14 +24,20 @@ public struct EWSMailboxOptions: Sendable {
     }
 }
 
-/// `MailboxReader` over EWS.
+/// `MailboxReader` over EWS. The people in the meeting messages and calendar
+/// items it returns carry SMTP addresses: legacy Exchange DNs (RoutingType
+/// EX) are resolved first, once per DN for the life of the reader and its
+/// copies (`Mailbox`). Calendar views are left as they come: a conflict
+/// check needs times, not people.
 public struct EWSMailboxReader: MailboxReader {
     let client: EWSClient
     let options: EWSMailboxOptions
+    let directory: LegacyDNResolver
 
     public init(_ client: EWSClient, options: EWSMailboxOptions = EWSMailboxOptions()) {
         self.client = client
         self.options = options
+        directory = LegacyDNResolver(client)
     }
 
     public var address: String { client.account.address }
@@ -41,15 +48,36 @@ public struct EWSMailboxReader: MailboxReader {
     }
 
     public func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>] {
-        try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+        let results = try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
             try await client.performEach(GetItem.meetingMessages(batch, defaultTimeZone: options.defaultTimeZone))
+        }
+        return await directory.resolving(results) { message in
+            var message = message
+            message.from = await directory.resolved(message.from)
+            message.organizer = await directory.resolved(message.organizer)
+            message.requiredAttendees = await directory.resolved(message.requiredAttendees)
+            message.optionalAttendees = await directory.resolved(message.optionalAttendees)
+            message.resources = await directory.resolved(message.resources)
+            return message
         }
     }
 
     public func calendarItems(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<CalendarItem>] {
-        try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
+        let results = try await client.inBatches(ids, of: options.batchSize) { batch throws(EWSError) in
             try await client.performEach(GetItem.calendarItems(batch))
         }
+        return await directory.resolving(results) { item in
+            var item = item
+            item.organizer = await directory.resolved(item.organizer)
+            item.requiredAttendees = await directory.resolved(item.requiredAttendees)
+            item.optionalAttendees = await directory.resolved(item.optionalAttendees)
+            item.resources = await directory.resolved(item.resources)
+            return item
+        }
+    }
+
+    public func calendarItemIds(uid: String) async throws(EWSError) -> [ItemId] {
+        try await client.perform(FindMeetingItems(folder: .calendar, mailbox: client.folderMailbox, uid: uid))
     }
 
     /// Reads the span in windows of at most two years and halves a window
@@ -86,6 +114,76 @@ public struct EWSMailboxReader: MailboxReader {
             windows.append((from, middle))
         }
         return entries.sorted { ($0.start, $0.id.id) < ($1.start, $1.id.id) }
+    }
+}
+
+/// Legacy Exchange DNs resolved to SMTP addresses with ResolveNames, each DN
+/// once, whatever the outcome, for the life of the reader (PROTOCOL.md 6.5).
+/// Safe to share between concurrent tasks: a second caller for a DN waits
+/// for the first one's answer. A DN that does not resolve to exactly one
+/// mailbox, or whose lookup fails, stays `EX` (`Mailbox.isUnresolved`); it
+/// never fails the items that name it.
+final class LegacyDNResolver: Sendable {
+    private let client: EWSClient
+    private let answers = Mutex<[String: Task<Mailbox?, Never>]>([:])
+
+    init(_ client: EWSClient) { self.client = client }
+
+    /// `mailbox` with its SMTP address when the server named it by a legacy DN.
+    func resolved(_ mailbox: Mailbox?) async -> Mailbox? {
+        guard var mailbox, mailbox.isUnresolved, let dn = mailbox.legacyDN ?? mailbox.address, !dn.isEmpty else {
+            return mailbox
+        }
+        mailbox.legacyDN = dn
+        guard let found = await smtpMailbox(for: dn) else { return mailbox }
+        return Mailbox(name: mailbox.name ?? found.name, address: found.address, routingType: "SMTP", legacyDN: dn)
+    }
+
+    func resolved(_ attendees: [Attendee]) async -> [Attendee] {
+        var list = attendees
+        for index in list.indices {
+            list[index].mailbox = await resolved(list[index].mailbox) ?? list[index].mailbox
+        }
+        return list
+    }
+
+    /// `results` with `resolve` applied to each value.
+    func resolving<T>(_ results: [ItemResult<T>], _ resolve: (T) async -> T) async -> [ItemResult<T>] {
+        var list: [ItemResult<T>] = []
+        list.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case .success(let value): list.append(.success(await resolve(value)))
+            case .warning(let value, let warning): list.append(.warning(await resolve(value), warning))
+            case .failure: list.append(result)
+            }
+        }
+        return list
+    }
+
+    private func smtpMailbox(for dn: String) async -> Mailbox? {
+        let answer = answers.withLock { answers in
+            let key = dn.lowercased()
+            if let answer = answers[key] { return answer }
+            let answer = Task { await self.lookUp(dn) }
+            answers[key] = answer
+            return answer
+        }
+        return await answer.value
+    }
+
+    private func lookUp(_ dn: String) async -> Mailbox? {
+        do {
+            let candidates = try await client.perform(ResolveNames(entry: dn))
+            guard candidates.count == 1, let found = candidates.first, found.smtpAddress != nil else {
+                client.logger.warning("ResolveNames for \(dn): \(candidates.count) candidates; it stays unresolved")
+                return nil
+            }
+            return found
+        } catch {
+            client.logger.warning("ResolveNames for \(dn) failed: \(error); it stays unresolved")
+            return nil
+        }
     }
 }
 

@@ -23,26 +23,54 @@ public protocol MailboxReader: Sendable {
 
     /// Calendar items read in full with their attendees, one result per id.
     func calendarItems(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<CalendarItem>]
+
+    /// The calendar's items of the meeting with this UID, wherever they are
+    /// now: the single meeting or the recurring series, not its occurrences.
+    /// Found by the meeting's identity, not by its times (PROTOCOL.md 6.4).
+    func calendarItemIds(uid: String) async throws(EWSError) -> [ItemId]
 }
 
 extension MailboxReader {
     /// The organizer's calendar item that a meeting response belongs to: by
-    /// its AssociatedCalendarItemId, else by UID among the calendar items at
-    /// the meeting's time (PRODUCT.md 2, step 3). `.success(nil)` when the
-    /// meeting is gone (the response is orphaned).
+    /// its AssociatedCalendarItemId, else by the meeting's UID, taken only if
+    /// it is the mailbox's own meeting (PROTOCOL.md 6.4). `.success(nil)`
+    /// when those lookups find nothing (the response is orphaned): a meeting
+    /// moved since the answer, or a series whose first occurrence was
+    /// deleted, is still found. A failure other than "not found" is returned
+    /// rather than calling the response orphaned.
     public func organizerCalendarItem(for response: MeetingMessage) async throws(EWSError) -> ItemResult<CalendarItem?>
     {
-        if let id = response.associatedCalendarItemId, let result = try await calendarItems([id]).first {
-            guard case .failure(let error) = result, error.responseCode == .itemNotFound else {
-                return result.map { $0 }
+        var failure: EWSError?
+        if let id = response.associatedCalendarItemId {
+            for result in try await calendarItems([id]) {
+                if let own = Self.ownMeeting(result, failure: &failure) { return own }
             }
         }
-        guard let uid = response.uid, let start = response.start else { return .success(nil) }
-        let end = max(response.end ?? start, start + 60)
-        let entries = try await calendarView(from: start, to: end)
-        guard let entry = entries.first(where: { $0.uid == uid }) else { return .success(nil) }
-        guard let result = try await calendarItems([entry.id]).first else { return .success(nil) }
-        if case .failure(let error) = result, error.responseCode == .itemNotFound { return .success(nil) }
-        return result.map { $0 }
+        guard let uid = response.uid else {
+            return .failure(
+                failure
+                    ?? EWSError(
+                        .invalidResponse,
+                        "meeting response \(response.id) has neither a usable AssociatedCalendarItemId nor a UID"))
+        }
+        let ids = try await calendarItemIds(uid: uid)
+        for result in try await calendarItems(ids) {
+            if let own = Self.ownMeeting(result, failure: &failure) { return own }
+        }
+        return failure.map(ItemResult.failure) ?? .success(nil)
+    }
+
+    /// `result` when it is the mailbox's own meeting; else nil, keeping a
+    /// failure other than "not found" in `failure`.
+    private static func ownMeeting(_ result: ItemResult<CalendarItem>, failure: inout EWSError?)
+        -> ItemResult<CalendarItem?>?
+    {
+        switch result {
+        case .success(let item) where item.isOrganizer: return .success(item)
+        case .warning(let item, let warning) where item.isOrganizer: return .warning(item, warning)
+        case .failure(let error) where error.responseCode != .itemNotFound: failure = error
+        default: break
+        }
+        return nil
     }
 }

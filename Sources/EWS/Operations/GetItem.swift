@@ -75,7 +75,7 @@ extension GetItem where Element == CalendarItem {
     static let calendarItemFields = [
         "item:Subject", "calendar:Start", "calendar:End", "calendar:IsMeeting", "calendar:IsCancelled",
         "calendar:CalendarItemType", "calendar:MyResponseType", "calendar:Organizer", "calendar:RequiredAttendees",
-        "calendar:OptionalAttendees", "calendar:Resources", "calendar:UID",
+        "calendar:OptionalAttendees", "calendar:Resources", "calendar:UID", "calendar:IsOrganizer",
     ]
 }
 
@@ -125,11 +125,12 @@ extension MeetingMessage {
 extension CalendarItem {
     /// Reads a `t:CalendarItem`.
     init(xml item: XMLElement) throws(EWSError) {
+        let myResponse = item.string("MyResponseType").map(ResponseType.init(rawValue:))
         self.init(
             id: try item.requiredItemId(), subject: item.childText("Subject") ?? "", start: item.date("Start"),
             end: item.date("End"),
-            uid: item.string("UID"), organizer: item.mailbox("Organizer"),
-            myResponse: item.string("MyResponseType").map(ResponseType.init(rawValue:)),
+            uid: item.string("UID"), organizer: item.mailbox("Organizer"), myResponse: myResponse,
+            isOrganizer: item.bool("IsOrganizer") == true || myResponse == .organizer,
             isMeeting: item.bool("IsMeeting") ?? true, isCancelled: item.bool("IsCancelled") ?? false,
             type: item.string("CalendarItemType").map(CalendarItemType.init(rawValue:)),
             requiredAttendees: item.attendees(.required),

@@ -3,15 +3,20 @@ import Foundation
 /// A person or resource as EWS names one (`t:EmailAddressType`). The address
 /// is missing in some summaries, and for internal senders it can be an
 /// Exchange legacy DN rather than SMTP, which `routingType` says ("EX").
+/// `EWSMailboxReader` resolves such a DN to the SMTP address and keeps the DN
+/// in `legacyDN`; one it cannot resolve stays `EX` (`isUnresolved`).
 public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
     public var name: String?
     public var address: String?
     public var routingType: String?
+    /// The legacy Exchange DN the server named the mailbox by, if it did.
+    public var legacyDN: String?
 
-    public init(name: String? = nil, address: String?, routingType: String? = nil) {
+    public init(name: String? = nil, address: String?, routingType: String? = nil, legacyDN: String? = nil) {
         self.name = name
         self.address = address
         self.routingType = routingType
+        self.legacyDN = legacyDN
     }
 
     /// The address when it is an SMTP address.
@@ -19,6 +24,11 @@ public struct Mailbox: Sendable, Hashable, CustomStringConvertible {
         guard let address, routingType.map({ $0.uppercased() == "SMTP" }) ?? address.contains("@") else { return nil }
         return address
     }
+
+    /// Named by a legacy Exchange DN with no SMTP address known: a mailbox
+    /// inside the organization, never to be taken for an external one
+    /// (PROTOCOL.md 6.5).
+    public var isUnresolved: Bool { routingType?.uppercased() == "EX" }
 
     public var description: String { address ?? name ?? "(unknown)" }
 }

@@ -29,6 +29,8 @@ public struct Fixture: Codable, Sendable {
         public var attendantDelay: Double?
         public var impersonation: Bool?
         public var delegates: [String]?
+        /// `SMTP` (default) or `EX`: items then name the mailbox by its legacy Exchange DN.
+        public var routingType: MailboxRoutingType?
     }
 
     /// A plain calendar item (busy time) in a mailbox.
@@ -118,6 +120,7 @@ extension Fixture.MailboxSpec {
         case address, name, password, token, impersonation, delegates
         case calendarAttendant = "calendar_attendant"
         case attendantDelay = "attendant_delay"
+        case routingType = "routing_type"
     }
 }
 extension Fixture.AppointmentSpec {

@@ -69,6 +69,7 @@ struct FixturePlayer {
         mailbox.attendantDelay = spec.attendantDelay ?? 0
         mailbox.canImpersonate = spec.impersonation ?? false
         mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() }).sorted()
+        mailbox.routingType = spec.routingType ?? .smtp
         store.addMailbox(mailbox)
     }
 

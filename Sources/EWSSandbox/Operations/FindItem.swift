@@ -18,35 +18,32 @@ enum FindItem: SandboxOperation {
         _ out: XMLWriter
     ) throws(SOAPFault) {
         let shape = ItemShape(request.child("ItemShape"), summary: true)
-        let restriction = try request.child("Restriction")?.children.first.map { (e) throws(SOAPFault) in
-            try Restriction(e)
-        }
-        let sort = (request.child("SortOrder")?.children ?? []).compactMap { order -> (String, Bool)? in
-            order.child("FieldURI")?.attribute("FieldURI").map { ($0, order.attribute("Order") != "Descending") }
-        }
+        // A restriction or sort order the store cannot answer fails each folder's message.
+        let compiled = Result { () throws(StoreError) in try ItemQuery(request) }
         let traversal = request.attribute("Traversal") ?? "Shallow"
         if request.child("FractionalPageItemView") != nil || request.child("SeekToConditionPageItemView") != nil {
             throw SOAPFault(.invalidRequest, "The sandbox supports IndexedPageItemView and CalendarView only.")
         }
         ResponseMessage.response(name, to: out) {
             for (index, parent) in (request.child("ParentFolderIds")?.children ?? []).enumerated() {
-                let result = Result { () throws(StoreError) -> StoredFolder in
+                let result = Result { () throws(StoreError) -> (StoredFolder, ItemQuery) in
                     if let fault = context.itemFault(index) { throw fault }
-                    return try store.resolveFolder(parent, context)
+                    let query = try compiled.get()
+                    return (try store.resolveFolder(parent, context), query)
                 }
-                guard case .success(let folder) = result else {
+                guard case .success(let (folder, query)) = result else {
                     ResponseMessage.write(name, error: result.failure, to: out)
                     continue
                 }
                 // Associated and soft-deleted items do not exist here, so those traversals find nothing.
                 var items = traversal == "Shallow" ? store.items(in: folder.id) : []
-                if let restriction { items = items.filter(restriction.matches) }
+                if let restriction = query.restriction { items = items.filter(restriction.matches) }
                 if let view = request.child("CalendarView") {
                     writeCalendarView(view, folder: folder, items: items, shape: shape, store: store, to: out)
                 } else {
-                    sortItems(&items, by: sort)
+                    sortItems(&items, by: query.sort)
                     writePage(
-                        request.child("IndexedPageItemView"), items: items, restricted: restriction != nil,
+                        request.child("IndexedPageItemView"), items: items, restricted: query.restriction != nil,
                         shape: shape, store: store, to: out)
                 }
             }

@@ -96,7 +96,7 @@ enum ItemWriter {
         func date(_ value: Date?) { text(value.map(EWSDateTime.format)) }
         func mailbox(_ address: StoredAddress?) {
             guard let address else { return }
-            out.element("t:" + name) { writeMailbox(address, to: out) }
+            out.element("t:" + name) { writeMailbox(address, in: store, to: out) }
         }
         func attendees(_ role: StoredAttendee.Role) {
             let list = item.attendees.filter { $0.role == role }
@@ -104,7 +104,7 @@ enum ItemWriter {
             out.element("t:" + name) {
                 for attendee in list {
                     out.element("t:Attendee") {
-                        out.element("t:Mailbox") { writeMailboxContent(attendee.address, to: out) }
+                        out.element("t:Mailbox") { writeMailboxContent(attendee.address, in: store, to: out) }
                         if item.isOrganizer {
                             out.element("t:ResponseType", text: attendee.responseType)
                             if let time = attendee.lastResponseTime {
@@ -140,7 +140,7 @@ enum ItemWriter {
         case "Sender", "From": mailbox(item.from)
         case "ToRecipients":
             guard !item.toRecipients.isEmpty else { return }
-            out.element("t:ToRecipients") { for r in item.toRecipients { writeMailbox(r, to: out) } }
+            out.element("t:ToRecipients") { for r in item.toRecipients { writeMailbox(r, in: store, to: out) } }
         case "IsRead": bool(item.isRead)
         case "AssociatedCalendarItemId":
             if let id = item.associatedCalendarItemId {
@@ -225,14 +225,17 @@ enum ItemWriter {
         }
     }
 
-    static func writeMailbox(_ address: StoredAddress, to out: XMLWriter) {
-        out.element("t:Mailbox") { writeMailboxContent(address, to: out) }
+    static func writeMailbox(_ address: StoredAddress, in store: StoreState, to out: XMLWriter) {
+        out.element("t:Mailbox") { writeMailboxContent(address, in: store, to: out) }
     }
 
-    private static func writeMailboxContent(_ address: StoredAddress, to out: XMLWriter) {
+    /// A mailbox of the store marked `EX` is named by its legacy DN, as
+    /// Exchange can name internal senders (PROTOCOL.md 6.5).
+    private static func writeMailboxContent(_ address: StoredAddress, in store: StoreState, to out: XMLWriter) {
+        let exchange = store.mailbox(address.email).flatMap { $0.routingType == .ex ? $0 : nil }
         out.element("t:Name", text: address.name)
-        out.element("t:EmailAddress", text: address.email)
-        out.element("t:RoutingType", text: "SMTP")
+        out.element("t:EmailAddress", text: exchange?.legacyDN ?? address.email)
+        out.element("t:RoutingType", text: (exchange?.routingType ?? .smtp).rawValue)
         out.element("t:MailboxType", text: "Mailbox")
     }
 

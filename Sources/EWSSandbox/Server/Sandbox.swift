@@ -63,6 +63,7 @@ public final class Sandbox: Sendable {
     private static let implemented: [any SandboxOperation.Type] = [
         GetFolder.self, FindFolder.self, FindItem.self, GetItem.self, CreateItem.self, UpdateItem.self,
         DeleteItem.self, MoveItem.self, ConvertId.self,
+        ResolveNames.self,
     ]
     static let operations: [String: any SandboxOperation.Type] = Dictionary(
         uniqueKeysWithValues: implemented.map { ($0.name, $0) })

@@ -79,12 +79,17 @@ extension StoreState {
         try move(id, to: try folderId("deleteditems", of: meeting.mailbox), now: now)
     }
 
-    /// A globally unique id in the form Outlook uses: a fixed header and a hash of the item id.
+    /// A globally unique id in the form Exchange gives: the hex of a global
+    /// object id (MS-OXOCAL 2.2.1.27) whose creation time and 16 bytes of data
+    /// are hashes of the item id.
     static func uid(for itemId: String) -> String {
-        let hash = Array(itemId.utf8).reduce(UInt64(14_695_981_039_346_656_037)) {
-            ($0 ^ UInt64($1)) &* 1_099_511_628_211
+        func hash(_ text: String) -> String {
+            String(
+                format: "%016llX",
+                Array(text.utf8).reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 })
         }
-        return "040000008200E00074C5B7101A82E00800000000" + String(format: "%016llX", hash) + "0000000000000000"
+        return "040000008200E00074C5B7101A82E00800000000" + hash(itemId) + "0000000000000000" + "10000000"
+            + hash("data1:" + itemId) + hash("data2:" + itemId)
     }
 
     /// Delivers a meeting request (new or update) for the organizer's `itemId`

@@ -32,4 +32,28 @@ public struct StoredMailbox: Codable, Sendable {
     /// Accounts allowed delegate access to this mailbox, sorted.
     public var delegates: [String] = []
     public var folders: [String: String] = [:]  // distinguished id -> folder id
+    /// How the items the sandbox writes name this mailbox (From, Organizer, attendees…).
+    public var routingType: MailboxRoutingType = .smtp
+
+    /// The mailbox's legacyExchangeDN, in the form Exchange Online gives
+    /// (`/o=ExchangeLabs/…/cn=Recipients/cn=<hex>-<alias>`), derived from the
+    /// address so it is the same in every run. Every mailbox has one;
+    /// ResolveNames finds the mailbox by it.
+    public var legacyDN: String {
+        let email = address.email
+        let hash = Array(email.utf8).reduce(UInt64(14_695_981_039_346_656_037)) {
+            ($0 ^ UInt64($1)) &* 1_099_511_628_211
+        }
+        let alias = email.split(separator: "@").first.map(String.init) ?? email
+        return "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn="
+            + String(format: "%016llx", hash) + "-" + alias
+    }
+}
+
+/// How Exchange names a mailbox in an item: by its SMTP address, or (`EX`)
+/// by its legacy Exchange DN, as it can for senders inside the organization
+/// (PROTOCOL.md 6.5).
+public enum MailboxRoutingType: String, Codable, Sendable {
+    case smtp = "SMTP"
+    case ex = "EX"
 }

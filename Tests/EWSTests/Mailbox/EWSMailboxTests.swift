@@ -205,62 +205,93 @@ import Testing
 
     // MARK: the organizer's calendar item
 
+    /// The hex form of a global object id, as Exchange gives its meetings' UIDs.
+    static let uid =
+        "040000008200E00074C5B7101A82E00800000000D0E1C7B2A08ADB01000000000000000010000000"
+        + "2A5844B3A444F74A9C246C60886F116B"
+
     static let response = MeetingMessage(
         id: ItemId("resp"), itemClass: ItemClass.meetingResponseAccepted,
         start: EWSDateTime.parse("2026-03-02T10:00:00Z"), end: EWSDateTime.parse("2026-03-02T11:00:00Z"),
-        uid: "uid-7", associatedCalendarItemId: ItemId("gone"))
+        uid: uid, associatedCalendarItemId: ItemId("assoc"))
 
-    static func organizerServer(associatedExists: Bool) -> ScriptedTransport {
+    /// What the response's AssociatedCalendarItemId points at.
+    enum Associated { case own, someoneElses, gone, denied }
+
+    /// An organizer's mailbox: the associated item, and the meeting `org`,
+    /// which FindItem finds by the global object id of `uid` when `meetingExists`.
+    static func organizerServer(_ associated: Associated, meetingExists: Bool = true) -> ScriptedTransport {
         ScriptedTransport { (request, _) throws(TransportError) in
             guard let sent = try? Self.request(request.body) else { return HTTPResponse(status: 400) }
-            if sent.child("CalendarView") != nil {
-                let items = [("other", "uid-1"), ("org", "uid-7")].map { id, uid in
-                    Reply.item(
-                        "CalendarItem", id: id,
-                        "<t:Start>2026-03-02T10:00:00Z</t:Start><t:End>2026-03-02T11:00:00Z</t:End><t:UID>\(uid)</t:UID>"
-                    )
+            if sent.localName == "FindItem" {
+                let constants = ((try? sent.select(".//*[local-name()='Constant']")) ?? []).compactMap {
+                    $0.attribute("Value")
                 }
+                let found =
+                    meetingExists && constants.contains(Data(GlobalObjectId(uid: Self.uid).bytes).base64EncodedString())
+                let items = found ? Reply.item("CalendarItem", id: "org") : ""
                 return Reply.operation(
                     "FindItem",
                     [
                         Reply.success(
                             "FindItem",
-                            "<m:RootFolder IncludesLastItemInRange=\"true\"><t:Items>\(items.joined())</t:Items></m:RootFolder>"
-                        )
+                            "<m:RootFolder IncludesLastItemInRange=\"true\"><t:Items>\(items)</t:Items></m:RootFolder>")
                     ])
             }
             let id = sent.path("ItemIds", "ItemId")?.attribute("Id") ?? ""
-            guard id == "org" || associatedExists else {
-                return Reply.operation("GetItem", [Reply.error("GetItem", "ErrorItemNotFound")])
+            let own: Bool
+            switch (id, associated) {
+            case ("org", _), ("assoc", .own): own = true
+            case ("assoc", .someoneElses): own = false
+            case ("assoc", .denied):
+                return Reply.operation("GetItem", [Reply.error("GetItem", "ErrorAccessDenied")])
+            default: return Reply.operation("GetItem", [Reply.error("GetItem", "ErrorItemNotFound")])
             }
-            return Reply.operation(
-                "GetItem",
-                [
-                    Reply.success(
-                        "GetItem", "<m:Items>\(Reply.item("CalendarItem", id: id, "<t:UID>uid-7</t:UID>"))</m:Items>")
-                ])
+            let item = Reply.item(
+                "CalendarItem", id: id, "<t:UID>\(Self.uid)</t:UID><t:IsOrganizer>\(own)</t:IsOrganizer>")
+            return Reply.operation("GetItem", [Reply.success("GetItem", "<m:Items>\(item)</m:Items>")])
         }
     }
 
     @Test func organizerItemByAssociatedId() async throws {
-        let reader = EWSMailboxReader(try EWSClient.test(Self.organizerServer(associatedExists: true)))
-        let found = try await reader.organizerCalendarItem(for: Self.response)
-        #expect(found.value??.id.id == "gone")
+        let transport = Self.organizerServer(.own)
+        let found = try await EWSMailboxReader(try EWSClient.test(transport)).organizerCalendarItem(for: Self.response)
+        #expect(found.value??.id.id == "assoc")
+        #expect(transport.requests.count == 1)
     }
 
-    @Test func organizerItemByUIDWhenTheAssociatedIdIsStale() async throws {
-        let transport = Self.organizerServer(associatedExists: false)
-        let reader = EWSMailboxReader(try EWSClient.test(transport))
-        let found = try await reader.organizerCalendarItem(for: Self.response)
+    @Test func organizerItemByGlobalObjectIdWhenTheAssociatedIdIsStale() async throws {
+        let transport = Self.organizerServer(.gone)
+        let found = try await EWSMailboxReader(try EWSClient.test(transport)).organizerCalendarItem(for: Self.response)
         #expect(found.value??.id.id == "org")
         #expect(transport.requests.count == 3)
+        // The FindItem asked for the blob the UID is the hex of, and for its clean form.
+        let find = try Self.request(transport.requests[1].body)
+        let uris = try find.select(".//*[local-name()='ExtendedFieldURI']")
+        #expect(uris.map { $0.attribute("PropertyId") } == ["3", "35"])
+        #expect(uris.allSatisfy { $0.attribute("DistinguishedPropertySetId") == "Meeting" })
+        let constants = try find.select(".//*[local-name()='Constant']").compactMap { $0.attribute("Value") }
+        let bytes = stride(from: 0, to: Self.uid.count, by: 2).map {
+            UInt8(Self.uid.dropFirst($0).prefix(2), radix: 16) ?? 0
+        }
+        #expect(constants.first == Data(bytes).base64EncodedString())
+    }
+
+    @Test func anAssociatedItemThatIsNotTheOrganizersOwnIsPassedOver() async throws {
+        let reader = EWSMailboxReader(try EWSClient.test(Self.organizerServer(.someoneElses)))
+        #expect(try await reader.organizerCalendarItem(for: Self.response).value??.id.id == "org")
+        let orphaned = EWSMailboxReader(try EWSClient.test(Self.organizerServer(.someoneElses, meetingExists: false)))
+        #expect(try await orphaned.organizerCalendarItem(for: Self.response) == .success(nil))
     }
 
     @Test func orphanedResponseFindsNothing() async throws {
-        var orphan = Self.response
-        orphan.uid = "uid-unknown"
-        let reader = EWSMailboxReader(try EWSClient.test(Self.organizerServer(associatedExists: false)))
-        let found = try await reader.organizerCalendarItem(for: orphan)
-        #expect(found == .success(nil))
+        let reader = EWSMailboxReader(try EWSClient.test(Self.organizerServer(.gone, meetingExists: false)))
+        #expect(try await reader.organizerCalendarItem(for: Self.response) == .success(nil))
+    }
+
+    @Test func aFailedLookupIsNotCalledOrphaned() async throws {
+        let reader = EWSMailboxReader(try EWSClient.test(Self.organizerServer(.denied, meetingExists: false)))
+        let found = try await reader.organizerCalendarItem(for: Self.response)
+        #expect(found.error?.responseCode == .accessDenied)
     }
 }
