@@ -52,7 +52,7 @@ import Testing
         try await E2E.withSandbox(Self.exchangeSenders) { server in
             let log = OperationLog(try E2E.transport("room@contoso.com"))
             let reader = EWSMailboxReader(try E2E.client(server, "room@contoso.com", transport: log))
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let messages = try await reader.meetingMessages(found.map(\.id)).compactMap(\.value)
             #expect(messages.count == 2)
             let (organizerDN, annDN) = (
@@ -89,7 +89,7 @@ import Testing
         try await E2E.withSandbox(Self.exchangeSenders, faults: [fault]) { server in
             let log = OperationLog(try E2E.transport("room@contoso.com"))
             let reader = EWSMailboxReader(try E2E.client(server, "room@contoso.com", transport: log))
-            let found = try await reader.allMeetingMessages(in: .inbox)
+            let found = try await reader.everyMeetingMessage(in: .inbox)
             let read = try await reader.meetingMessages(found.map(\.id))
             #expect(read.count == 2 && read.allSatisfy { $0.error == nil })
             let dn = try Self.legacyDN(server, "organizer@contoso.com")
@@ -110,7 +110,7 @@ import Testing
 
     /// The organizer's inbox response to `subject`, read in full.
     static func response(_ reader: EWSMailboxReader, _ subject: String) async throws -> MeetingMessage {
-        let found = try await reader.allMeetingMessages(in: .inbox)
+        let found = try await reader.everyMeetingMessage(in: .inbox)
         let messages = try await reader.meetingMessages(found.map(\.id)).compactMap(\.value)
         return try #require(messages.first { $0.kind == .response && $0.subject.hasSuffix(subject) })
     }
