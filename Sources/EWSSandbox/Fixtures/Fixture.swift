@@ -29,6 +29,11 @@ public struct Fixture: Codable, Sendable {
         public var attendantDelay: Double?
         public var impersonation: Bool?
         public var delegates: [String]?
+        /// Delegates that receive copies of the mailbox's meeting messages.
+        public var meetingDelegates: [String]?
+        /// What the mailbox keeps of the requests its meeting delegates get
+        /// (default DelegatesAndSendInformationToMe).
+        public var deliverMeetingRequests: MeetingRequestDelivery?
     }
 
     /// A plain calendar item (busy time) in a mailbox.
@@ -118,6 +123,8 @@ extension Fixture.MailboxSpec {
         case address, name, password, token, impersonation, delegates
         case calendarAttendant = "calendar_attendant"
         case attendantDelay = "attendant_delay"
+        case meetingDelegates = "meeting_delegates"
+        case deliverMeetingRequests = "deliver_meeting_requests"
     }
 }
 extension Fixture.AppointmentSpec {
