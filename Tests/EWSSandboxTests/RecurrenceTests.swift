@@ -267,7 +267,9 @@ import XML
             ).items.first)
         #expect(master.itemId == masterId)
         #expect(master.childText("CalendarItemType") == "RecurringMaster")
-        // Exchange's errors for ids that name no occurrence.
+        // Exchange's errors for ids that name no occurrence: an OccurrenceItemId whose
+        // RecurringMasterId names a single item, a RecurringMasterItemId whose OccurrenceId
+        // names a master (MS-OXWSMTGS test suite S01_TC25 and TC30).
         let single = try await create(
             h,
             Harness.createMeeting(
@@ -282,8 +284,8 @@ import XML
                 """))
         #expect(
             wrong.responseCodes == [
-                "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange", "ErrorCalendarCannotUseIdForOccurrenceId",
-                "ErrorCalendarCannotUseIdForRecurringMasterId",
+                "ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange", "ErrorCalendarCannotUseIdForRecurringMasterId",
+                "ErrorCalendarCannotUseIdForOccurrenceId",
             ])
     }
 

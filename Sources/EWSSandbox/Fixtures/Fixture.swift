@@ -31,6 +31,11 @@ public struct Fixture: Codable, Sendable {
         public var delegates: [String]?
         /// `SMTP` (default) or `EX`: items then name the mailbox by its legacy Exchange DN.
         public var routingType: MailboxRoutingType?
+        /// Delegates that receive copies of the mailbox's meeting messages.
+        public var meetingDelegates: [String]?
+        /// What the mailbox keeps of the requests its meeting delegates get
+        /// (default DelegatesAndSendInformationToMe).
+        public var deliverMeetingRequests: MeetingRequestDelivery?
     }
 
     /// A plain calendar item (busy time) in a mailbox.
@@ -121,6 +126,8 @@ extension Fixture.MailboxSpec {
         case calendarAttendant = "calendar_attendant"
         case attendantDelay = "attendant_delay"
         case routingType = "routing_type"
+        case meetingDelegates = "meeting_delegates"
+        case deliverMeetingRequests = "deliver_meeting_requests"
     }
 }
 extension Fixture.AppointmentSpec {

@@ -68,7 +68,10 @@ struct FixturePlayer {
         mailbox.attendant = spec.calendarAttendant ?? .autoUpdate
         mailbox.attendantDelay = spec.attendantDelay ?? 0
         mailbox.canImpersonate = spec.impersonation ?? false
-        mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() }).sorted()
+        // A delegate who receives the meeting messages has delegate access too.
+        mailbox.meetingDelegates = Set((spec.meetingDelegates ?? []).map { $0.lowercased() }).sorted()
+        mailbox.delegates = Set((spec.delegates ?? []).map { $0.lowercased() } + mailbox.meetingDelegates).sorted()
+        mailbox.meetingRequestDelivery = spec.deliverMeetingRequests ?? .delegatesAndSendInformationToMe
         mailbox.routingType = spec.routingType ?? .smtp
         store.addMailbox(mailbox)
     }
@@ -147,7 +150,7 @@ struct FixturePlayer {
         }
         if let move = spec.moveTo {
             let now = tick()
-            let before = meeting.attendees.map(\.address.email)
+            let before = meeting
             let start = try date(move.start, "move_to start")
             let end = try date(move.end, "move_to end")
             meeting = try store.update(meeting.id, now: now) {
@@ -155,7 +158,7 @@ struct FixturePlayer {
                 $0.end = end
             }
             try store.publishChanges(
-                of: meeting.id, changed: ["calendar:Start", "calendar:End"], previousAttendees: before,
+                of: meeting.id, before: before, changed: ["calendar:Start", "calendar:End"],
                 sending: "SendToAllAndSaveCopy", now: now)
         }
         if spec.cancelled == true {
@@ -309,7 +312,7 @@ extension Fixture.MailboxSpec {
     init(address: String, name: String? = nil, password: String?) {
         self.init(
             address: address, name: name, password: password, token: nil, calendarAttendant: nil,
-            attendantDelay: nil, impersonation: nil, delegates: nil)
+            attendantDelay: nil, impersonation: nil, delegates: nil, meetingDelegates: nil, deliverMeetingRequests: nil)
     }
 }
 

@@ -65,11 +65,17 @@ enum CreateItem: SandboxOperation {
             let options = AnswerOptions(
                 body: element.child("Body")?.text ?? "", disposition: disposition,
                 proposedStart: RequestValue.date(element.child("ProposedStart")),
-                proposedEnd: RequestValue.date(element.child("ProposedEnd")))
-            return try store.answer(reference.id, answer, options, now: now)
+                proposedEnd: RequestValue.date(element.child("ProposedEnd")),
+                savedFolderId: try savedFolder.map { (folder) throws(StoreError) in
+                    try store.resolveFolder(folder, context).id
+                })
+            let results = try store.answer(reference.id, answer, options, now: now)
+            // SaveOnly: "Item identifiers are not returned for any item types except
+            // for message items. This includes response objects." (CreateItem reference)
+            return disposition == "SaveOnly" ? [] : results
         case "RemoveItem":
             let reference = try referenced(element, context, store)
-            try store.removeCancelled(reference.id, now: now)
+            try store.removeCancelled(reference.id, delegated: reference.mailbox != context.mailbox, now: now)
             return []
         case "CancelCalendarItem":
             guard disposition != nil else {
@@ -103,7 +109,7 @@ enum CreateItem: SandboxOperation {
         guard let invitations else {
             throw StoreError(.sendMeetingInvitationsRequired, "SendMeetingInvitations is required for calendar items.")
         }
-        var item = store.newItem(.calendarItem, itemClass: ItemClass.appointment, in: folder.id, now: now)
+        var item = store.draft(.calendarItem, itemClass: ItemClass.appointment, in: folder.id, now: now)
         try ItemFields.apply(element, to: &item)
         if item.timeZoneId == nil {
             item.timeZoneId =
@@ -121,8 +127,9 @@ enum CreateItem: SandboxOperation {
             if let savedFolder { try store.resolveFolder(savedFolder, context).id } else {
                 try store.folderId(disposition == "SaveOnly" ? "drafts" : "sentitems", of: context.mailbox)
             }
-        var message = store.newItem(.message, itemClass: ItemClass.note, in: target, now: now)
+        var message = store.draft(.message, itemClass: ItemClass.note, in: target, now: now)
         try ItemFields.apply(element, to: &message)
+        message.id = store.newItemId()
         message.from = store.mailbox(context.mailbox)?.address
         guard disposition != "SaveOnly" else {
             store.put(message)

@@ -31,29 +31,35 @@ enum DeleteItem: SandboxOperation {
         _ context: OperationContext, _ store: inout StoreState
     ) throws(StoreError) {
         let item = try store.resolveItem(id, context, allowingOccurrence: true)
-        if item.kind == .calendarItem {
-            guard let cancellations else {
-                throw StoreError(
-                    .sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
-            }
-            // An occurrence is deleted from its series, whatever the DeleteType.
-            if item.occurrenceOf != nil {
-                return try store.deleteOccurrence(item, cancellations: cancellations, now: context.now)
-            }
-            if item.isOrganizer, item.isMeeting, cancellations != "SendToNone" {
-                try store.sendCancellations(
-                    for: item.id, note: nil, saveCopy: cancellations == "SendToAllAndSaveCopy",
-                    now: context.now)
-            }
+        // Every refusal comes before any effect: a refused delete sends no cancellation.
+        if item.kind == .calendarItem, cancellations == nil {
+            throw StoreError(
+                .sendMeetingCancellationsRequired, "SendMeetingCancellations is required for calendar items.")
         }
+        let sending = cancellations ?? "SendToNone"
         // A delegate must use MoveItem instead (PROTOCOL.md 2.2).
-        if deleteType == "MoveToDeletedItems", item.mailbox != context.mailbox {
+        let toDeletedItems = deleteType == "MoveToDeletedItems"
+        if toDeletedItems, item.mailbox != context.mailbox {
             throw StoreError(
                 ResponseCode(rawValue: "ErrorCannotDeleteObject"),
                 "Delegates cannot move items to Deleted Items; use MoveItem.")
         }
-        if deleteType == "MoveToDeletedItems", !store.isFolder(item.folderId, "deleteditems") {
-            try store.move(item.id, to: try store.folderId("deleteditems", of: item.mailbox), now: context.now)
+        let deleted = try store.folderId("deleteditems", of: item.mailbox)
+        // An occurrence is deleted from its series, whatever the DeleteType.
+        if item.occurrenceOf != nil {
+            return try store.deleteOccurrence(item, cancellations: sending, now: context.now)
+        }
+        let cancels = item.kind == .calendarItem && item.isOrganizer && item.isMeeting && sending != "SendToNone"
+        if cancels {
+            try store.sendCancellations(
+                for: item.id, note: nil, saveCopy: sending == "SendToAllAndSaveCopy", now: context.now)
+        }
+        if toDeletedItems, !store.isFolder(item.folderId, "deleteditems") {
+            if cancels {
+                try store.moveCancelled(item.id, to: deleted, now: context.now)
+            } else {
+                try store.move(item.id, to: deleted, now: context.now)
+            }
         } else {
             store.remove(item.id)
         }

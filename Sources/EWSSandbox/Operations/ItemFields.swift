@@ -22,6 +22,7 @@ enum ItemFields {
             case "Importance": item.importance = field.trimmedText
             case "ItemClass": item.itemClass = field.trimmedText
             case "IsRead": item.isRead = RequestValue.bool(field) ?? item.isRead
+            case "IsResponseRequested": item.isResponseRequested = RequestValue.bool(field)
             case "Start": item.start = RequestValue.date(field) ?? item.start
             case "End": item.end = RequestValue.date(field) ?? item.end
             case "IsAllDayEvent": item.isAllDay = RequestValue.bool(field) ?? item.isAllDay
@@ -45,7 +46,7 @@ enum ItemFields {
                 }
             default: continue
             }
-            changed.insert(ItemWriter.fieldURI[name] ?? name)
+            changed.insert(ItemWriter.fieldURI(name, of: item.kind) ?? name)
         }
         if !item.attendees.isEmpty { item.isMeeting = true }
         return changed

@@ -52,8 +52,13 @@ struct ItemShape {
         "calendar:LegacyFreeBusyStatus", "calendar:CalendarItemType", "calendar:MyResponseType", "calendar:UID",
         "calendar:IsMeeting", "calendar:IsCancelled", "calendar:IsRecurring",
     ]
+    /// Left out of FindItem answers: bodies and recipient lists (PROTOCOL.md
+    /// 3.1), and the conflicting and adjacent meetings, which the EWS Managed
+    /// API lets no FindItem ask for (AppointmentSchema gives them no CanFind
+    /// flag, OfficeDev/ews-managed-api Core/ServiceObjects/Schemas/AppointmentSchema.cs).
     static let notInSummaries: Set<String> = [
         "item:Body", "message:ToRecipients", "calendar:RequiredAttendees", "calendar:OptionalAttendees",
-        "calendar:Resources",
+        "calendar:Resources", "calendar:ConflictingMeetingCount", "calendar:AdjacentMeetingCount",
+        "calendar:ConflictingMeetings", "calendar:AdjacentMeetings",
     ]
 }

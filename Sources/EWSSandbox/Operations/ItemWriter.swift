@@ -11,11 +11,17 @@ enum ItemWriter {
         out.element("t:" + item.kind.elementName) {
             out.element("t:ItemId", ["Id": item.id, "ChangeKey": item.changeKey])
             for name in order[item.kind] ?? [] {
-                guard let uri = fieldURI[name], shape.includes(uri) else { continue }
-                writeField(name, of: item, in: store, to: out)
+                guard let uri = fieldURI(name, of: item.kind), shape.includes(uri) else { continue }
+                writeField(name, of: item, summary: shape.summary, in: store, to: out)
             }
         }
     }
+
+    /// What ConflictingMeetings and AdjacentMeetings tell of each calendar item.
+    private static let neighbourShape = ItemShape(
+        fields: [
+            "item:Subject", "calendar:Start", "calendar:End", "calendar:LegacyFreeBusyStatus", "calendar:Location",
+        ])
 
     /// Just the id element, as CreateItem and MoveItem answer.
     static func writeId(_ item: StoredItem, to out: XMLWriter) {
@@ -31,7 +37,9 @@ enum ItemWriter {
         "Size", "Importance", "IsDraft", "DateTimeSent", "DateTimeCreated", "ResponseObjects",
         "DisplayTo", "HasAttachments", "LastModifiedTime",
     ]
-    private static let messagePart = ["Sender", "ToRecipients", "From", "IsRead"]
+    private static let messagePart = [
+        "Sender", "ToRecipients", "From", "IsRead", "IsResponseRequested", "ReceivedRepresenting",
+    ]
     private static let meetingPart = [
         "AssociatedCalendarItemId", "IsDelegated", "IsOutOfDate", "HasBeenProcessed",
         "ResponseType", "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer",
@@ -41,6 +49,9 @@ enum ItemWriter {
         "IsCancelled", "IsRecurring", "MeetingRequestWasSent",
     ]
     private static let people = ["Organizer", "RequiredAttendees", "OptionalAttendees", "Resources"]
+    private static let conflicts = [
+        "ConflictingMeetingCount", "AdjacentMeetingCount", "ConflictingMeetings", "AdjacentMeetings",
+    ]
     private static let seriesPart = [
         "Recurrence", "FirstOccurrence", "LastOccurrence", "ModifiedOccurrences",
         "DeletedOccurrences", "MeetingTimeZone", "StartTimeZone", "EndTimeZone",
@@ -49,7 +60,7 @@ enum ItemWriter {
     static let order: [ItemKind: [String]] = [
         .message: itemPart + messagePart,
         .meetingRequest: itemPart + messagePart + meetingPart + ["MeetingRequestType", "IntendedFreeBusyStatus"]
-            + calendarCore + ["CalendarItemType", "MyResponseType"] + people
+            + calendarCore + ["CalendarItemType", "MyResponseType"] + people + conflicts
             + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds,
         .meetingResponse: itemPart + messagePart + meetingPart
             + ["Start", "End", "Location", "Recurrence", "CalendarItemType", "ProposedStart", "ProposedEnd"],
@@ -57,7 +68,7 @@ enum ItemWriter {
             "Start", "End", "Location", "Recurrence", "CalendarItemType",
         ],
         .calendarItem: itemPart + ["UID", "RecurrenceId", "DateTimeStamp"] + calendarCore
-            + ["IsResponseRequested", "CalendarItemType", "MyResponseType"] + people
+            + ["IsResponseRequested", "CalendarItemType", "MyResponseType"] + people + conflicts
             + ["Duration", "AppointmentSequenceNumber", "AppointmentState"] + seriesPart + zoneIds + ["IsOrganizer"],
     ]
 
@@ -79,9 +90,9 @@ enum ItemWriter {
                 "calendar",
                 [
                     "UID", "RecurrenceId", "DateTimeStamp", "IsOrganizer", "CalendarItemType", "MyResponseType",
-                    "Duration", "AppointmentSequenceNumber", "AppointmentState", "IsResponseRequested",
+                    "Duration", "AppointmentSequenceNumber", "AppointmentState",
                 ]
-                    + calendarCore + people + seriesPart + zoneIds
+                    + calendarCore + people + conflicts + seriesPart + zoneIds
             ),
         ]
         for (prefix, names) in groups {
@@ -90,13 +101,34 @@ enum ItemWriter {
         return map
     }()
 
-    private static func writeField(_ name: String, of item: StoredItem, in store: StoreState, to out: XMLWriter) {
+    /// The FieldURI of element `name` on an item of `kind`: a calendar item's
+    /// IsResponseRequested is its own (`calendar:`), a message's (a meeting
+    /// request's too) comes from MessageType (`message:`).
+    static func fieldURI(_ name: String, of kind: ItemKind) -> String? {
+        kind == .calendarItem && name == "IsResponseRequested" ? "calendar:IsResponseRequested" : fieldURI[name]
+    }
+
+    private static func writeField(
+        _ name: String, of item: StoredItem, summary: Bool, in store: StoreState, to out: XMLWriter
+    ) {
         func text(_ value: String?) { if let value { out.element("t:" + name, text: value) } }
         func bool(_ value: Bool) { out.element("t:" + name, text: value ? "true" : "false") }
         func date(_ value: Date?) { text(value.map(EWSDateTime.format)) }
         func mailbox(_ address: StoredAddress?) {
             guard let address else { return }
-            out.element("t:" + name) { writeMailbox(address, in: store, to: out) }
+            out.element("t:" + name) {
+                // FindItem "only returns the Name … and does not return the EmailAddress"
+                // of From, Sender and Organizer (FindItem operation reference, PROTOCOL.md 3.1).
+                if summary, name != "ReceivedRepresenting" {
+                    out.element("t:Mailbox") { out.element("t:Name", text: address.name) }
+                } else {
+                    writeMailbox(address, in: store, to: out)
+                }
+            }
+        }
+        func meetings(_ list: [StoredItem]) {
+            guard !list.isEmpty else { return }
+            out.element("t:" + name) { for m in list { write(m, shape: neighbourShape, in: store, to: out) } }
         }
         func attendees(_ role: StoredAttendee.Role) {
             let list = item.attendees.filter { $0.role == role }
@@ -130,7 +162,7 @@ enum ItemWriter {
         case "DateTimeReceived": date(item.received)
         case "Size": text(String(item.subject.utf8.count + item.body.utf8.count + 512))
         case "Importance": text(item.importance)
-        case "IsDraft": bool(item.kind == .message && item.sent == nil)
+        case "IsDraft": bool(item.kind != .calendarItem && item.sent == nil)
         case "DateTimeSent": date(item.sent)
         case "DateTimeCreated": date(item.created)
         case "ResponseObjects": writeResponseObjects(item, to: out)
@@ -142,13 +174,21 @@ enum ItemWriter {
             guard !item.toRecipients.isEmpty else { return }
             out.element("t:ToRecipients") { for r in item.toRecipients { writeMailbox(r, in: store, to: out) } }
         case "IsRead": bool(item.isRead)
+        case "IsResponseRequested":
+            switch item.kind {
+            case .calendarItem: bool(item.isResponseRequested ?? item.isMeeting)
+            case .meetingRequest: bool(item.isResponseRequested ?? true)
+            case .message: bool(item.isResponseRequested ?? false)
+            case .meetingResponse, .meetingCancellation: bool(false)
+            }
+        case "ReceivedRepresenting": mailbox(item.receivedRepresenting)
         case "AssociatedCalendarItemId":
             if let id = item.associatedCalendarItemId {
                 out.element(
                     "t:AssociatedCalendarItemId",
                     ["Id": id, "ChangeKey": store.items[id]?.changeKey ?? IDCodec.changeKey(id: id, version: 1)])
             }
-        case "IsDelegated": bool(false)
+        case "IsDelegated": bool(item.isDelegated)
         case "IsOutOfDate": bool(item.isOutOfDate)
         case "HasBeenProcessed": bool(item.hasBeenProcessed)
         case "ResponseType": text(item.responseType)
@@ -167,14 +207,17 @@ enum ItemWriter {
         case "IsMeeting": bool(item.isMeeting)
         case "IsCancelled": bool(item.isCancelled)
         case "IsRecurring": bool(item.isRecurring)
-        case "MeetingRequestWasSent": bool(item.isMeeting && item.isOrganizer)
-        case "IsResponseRequested": bool(item.isMeeting)
+        case "MeetingRequestWasSent": bool(item.meetingRequestWasSent)
         case "CalendarItemType": text(item.calendarItemType)
         case "MyResponseType": text(item.isOrganizer ? "Organizer" : item.myResponseType)
         case "Organizer": mailbox(item.organizer)
         case "RequiredAttendees": attendees(.required)
         case "OptionalAttendees": attendees(.optional)
         case "Resources": attendees(.resource)
+        case "ConflictingMeetingCount": text(String(store.neighbours(of: item).conflicting.count))
+        case "AdjacentMeetingCount": text(String(store.neighbours(of: item).adjacent.count))
+        case "ConflictingMeetings": meetings(store.neighbours(of: item).conflicting)
+        case "AdjacentMeetings": meetings(store.neighbours(of: item).adjacent)
         case "Duration":
             if let start = item.start, let end = item.end { text(duration(end.timeIntervalSince(start))) }
         case "AppointmentSequenceNumber": text(String(item.sequence))

@@ -66,9 +66,11 @@ extension StoreState {
             }
             item = try occurrence(of: element.attribute("RecurringMasterId") ?? "", index: index)
         case "RecurringMasterItemId":
+            // "the OccurrenceId does not correspond to a valid occurrence of a recurring
+            // master item" (MS-OXWSMTGS 3.1.4; its test suite's S01_TC30 and TC31).
             guard let master = try instance(element.attribute("OccurrenceId") ?? "").occurrenceOf else {
                 throw StoreError(
-                    ResponseCode(rawValue: "ErrorCalendarCannotUseIdForRecurringMasterId"),
+                    ResponseCode(rawValue: "ErrorCalendarCannotUseIdForOccurrenceId"),
                     "The OccurrenceId does not identify an occurrence of a recurring master.")
             }
             item = try self.item(master)

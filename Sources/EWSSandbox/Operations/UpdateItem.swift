@@ -48,7 +48,7 @@ enum UpdateItem: SandboxOperation {
                 ResponseCode(rawValue: "ErrorSendMeetingInvitationsOrCancellationsRequired"),
                 "SendMeetingInvitationsOrCancellations is required for calendar items.")
         }
-        let before = item.attendees.map(\.address.email)
+        let before = item
         var changed: Set<String> = []
         for update in change.child("Updates")?.children ?? [] {
             let uri = update.child("FieldURI")?.attribute("FieldURI") ?? ""
@@ -71,13 +71,13 @@ enum UpdateItem: SandboxOperation {
             try store.moveOccurrence(item, changed: changed, sending: sending ?? "SendToNone", now: context.now)
             return try store.instance(item.id)
         }
+        if item.kind == .calendarItem { try item.checkTimes() }
         try item.alignSeries()
         item.version += 1
         item.lastModified = context.now
         store.put(item)
         try store.publishChanges(
-            of: item.id, changed: changed, previousAttendees: before,
-            sending: sending ?? "SendToNone", now: context.now)
+            of: item.id, before: before, changed: changed, sending: sending ?? "SendToNone", now: context.now)
         return try store.item(item.id)
     }
 

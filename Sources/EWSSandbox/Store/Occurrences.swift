@@ -60,14 +60,17 @@ extension StoreState {
     }
 
     /// The occurrence `find` picks from the master's series, with Exchange's
-    /// errors for an item that is no master, a deleted occurrence and one the
-    /// series does not have.
+    /// errors for an item that is no master (ErrorCalendarCannotUseIdForRecurringMasterId:
+    /// "the RecurringMasterId does not correspond to a valid recurring master
+    /// item", MS-OXWSMTGS 3.1.4; its test suite's S01_TC25 gets it for an
+    /// OccurrenceItemId naming a single item), a deleted occurrence and one
+    /// the series does not have.
     private func occurrence(of master: StoredItem, _ find: (RecurringSeries) -> Occurrence?) throws(StoreError)
         -> StoredItem
     {
         guard let series = master.series else {
             throw StoreError(
-                ResponseCode(rawValue: "ErrorCalendarCannotUseIdForOccurrenceId"),
+                ResponseCode(rawValue: "ErrorCalendarCannotUseIdForRecurringMasterId"),
                 "The item is not a recurring master, so it has no occurrences.")
         }
         if let o = find(series) { return master.instance(o) }
@@ -96,11 +99,7 @@ extension StoreState {
         guard changed.isSubset(of: ["calendar:Start", "calendar:End"]) else {
             throw StoreError(.invalidOperation, "The sandbox changes only the Start and End of a single occurrence.")
         }
-        guard start <= end else {
-            throw StoreError(
-                ResponseCode(rawValue: "ErrorCalendarEndDateIsEarlierThanStartDate"),
-                "The end date is earlier than the start date.")
-        }
+        try occurrence.checkTimes()
         let master = try item(masterId)
         if master.isOrganizer, master.isMeeting, sending != "SendToNone" {
             throw StoreError(

@@ -38,6 +38,9 @@ struct AnswerOptions: Sendable {
     var disposition = "SendAndSaveCopy"
     var proposedStart: Date?
     var proposedEnd: Date?
+    /// SavedItemFolderId: where the copy (or the unsent draft) goes instead
+    /// of Sent Items (or Drafts).
+    var savedFolderId: String?
 }
 /// The attendee's side of the meeting life cycle: answers and removal, with
 /// Exchange's after-effects (PROTOCOL.md 5.4).
@@ -56,13 +59,13 @@ extension StoreState {
         case .meetingRequest:
             request = reference
         case .calendarItem where reference.isMeeting:
-            request =
-                find(
-                    "inbox", of: reference.mailbox,
-                    where: {
-                        $0.kind == .meetingRequest && $0.uid == reference.uid && !$0.isOutOfDate
-                    }
-                ).first
+            // The newest one: without a Calendar Attendant older requests are not marked out of date.
+            request = find(
+                "inbox", of: reference.mailbox,
+                where: {
+                    $0.kind == .meetingRequest && $0.uid == reference.uid && !$0.isOutOfDate
+                }
+            ).max { $0.sequence < $1.sequence }
         default:
             throw StoreError(
                 ResponseCode(
@@ -85,16 +88,22 @@ extension StoreState {
             throw StoreError(.calendarMeetingRequestIsOutOfDate, "The meeting request is out of date.")
         }
         let email = reference.mailbox
+        // Every folder is looked up before anything changes, so a failure changes nothing.
+        let calendar = try folderId("calendar", of: email)
+        let deleted = try folderId("deleteditems", of: email)
+        let responseFolder =
+            if let saved = options.savedFolderId { saved } else {
+                try folderId(options.disposition == "SaveOnly" ? "drafts" : "sentitems", of: email)
+            }
         var results: [StoredItem] = []
 
         // Exchange deletes and re-creates the attendee's calendar item on each answer (PROTOCOL.md 5.4).
         let existing = calendarItem(uid: meeting.uid, of: email)
         if let existing { remove(existing.id) }
         if answer != .decline {
-            let calendar = try folderId("calendar", of: email)
             var entry = attendeeCalendarItem(from: existing ?? meeting, in: calendar, now: now)
             entry.myResponseType = answer.rawValue
-            entry.freeBusy = answer == .accept ? (meeting.intendedFreeBusy ?? "Busy") : "Tentative"
+            entry.freeBusy = answer == .accept ? (meeting.intendedFreeBusy ?? "Busy") : meeting.tentativeFreeBusy
             entry.takeSchedule(from: meeting)
             entry.sequence = meeting.sequence
             put(entry)
@@ -103,7 +112,6 @@ extension StoreState {
         // The request goes to Deleted Items (PROTOCOL.md 5.4); it points at the
         // re-created calendar item, as Exchange finds that item by the meeting's UID.
         if let request, !isFolder(request.folderId, "deleteditems") {
-            let deleted = try folderId("deleteditems", of: email)
             let moved = try move(request.id, to: deleted, now: now)
             let placed = results.first?.id
             results.append(
@@ -113,17 +121,18 @@ extension StoreState {
                     $0.associatedCalendarItemId = placed
                 })
         }
-        try sendResponse(for: meeting, answer, options, from: email, now: now)
+        sendResponse(for: meeting, answer, options, from: email, in: responseFolder, now: now)
         return results
     }
 
+    /// The answer to the organizer, its copy in `folderId` (Sent Items), or
+    /// for SaveOnly only an unsent draft there (Drafts, PROTOCOL.md 5.1).
     private mutating func sendResponse(
         for meeting: StoredItem, _ answer: MeetingAnswer, _ options: AnswerOptions,
-        from email: String, now: Date
-    ) throws(StoreError) {
-        let folder = options.disposition == "SaveOnly" ? "drafts" : "sentitems"
-        var response = newItem(
-            .meetingResponse, itemClass: answer.itemClass, in: try folderId(folder, of: email), now: now)
+        from email: String, in folderId: String, now: Date
+    ) {
+        let sending = options.disposition != "SaveOnly"
+        var response = newItem(.meetingResponse, itemClass: answer.itemClass, in: folderId, now: now)
         response.subject = answer.subjectPrefix + meeting.subject
         response.body = options.body
         response.from = mailbox(email)?.address ?? StoredAddress(email: email)
@@ -135,12 +144,11 @@ extension StoreState {
         response.responseType = answer.rawValue
         response.proposedStart = options.proposedStart
         response.proposedEnd = options.proposedEnd
-        response.sent = now
+        response.sent = sending ? now : nil
         response.dateTimeStamp = now
         response.isRead = true
         if options.disposition != "SendOnly" { put(response) }
-        guard options.disposition != "SaveOnly", let organizer = meeting.organizer?.email,
-            let inbox = try? folderId("inbox", of: organizer)
+        guard sending, let organizer = meeting.organizer?.email, let inbox = try? self.folderId("inbox", of: organizer)
         else { return }
         var delivered = copy(response, to: inbox, now: now)
         delivered.isRead = false
@@ -148,11 +156,22 @@ extension StoreState {
         enqueue(delivered.id, .recordResponse, mailbox: organizer, now: now)
     }
 
-    /// Takes a cancelled meeting off the attendee's calendar and removes the cancellation.
-    mutating func removeCancelled(_ cancellationId: String, now: Date) throws(StoreError) {
+    /// Takes a cancelled meeting off the attendee's calendar and removes the
+    /// cancellation. "RemoveItem is not supported for delegate access"
+    /// (RemoveItem reference, PROTOCOL.md 5.2): a delegate (`delegated`)
+    /// deletes the calendar item and moves the cancellation instead.
+    mutating func removeCancelled(_ cancellationId: String, delegated: Bool, now: Date) throws(StoreError) {
         let cancellation = try item(cancellationId)
         guard cancellation.kind == .meetingCancellation else {
             throw StoreError(.invalidItemForOperationRemoveItem, "RemoveItem is valid only for a meeting cancellation.")
+        }
+        if cancellation.organizer?.email == cancellation.mailbox {
+            throw StoreError(.calendarIsOrganizerForRemove, "The organizer cannot remove the meeting's cancellation.")
+        }
+        if delegated {
+            throw StoreError(
+                ResponseCode(rawValue: "ErrorCalendarIsDelegatedForRemove"),
+                "RemoveItem is not supported for delegate access.")
         }
         let deleted = try folderId("deleteditems", of: cancellation.mailbox)
         if let entry = calendarItem(uid: cancellation.uid, of: cancellation.mailbox) {
@@ -183,4 +202,12 @@ extension StoreState {
         entry.responseType = nil
         return entry
     }
+}
+
+extension StoredItem {
+    /// The attendee's busy time for a meeting not (or tentatively) accepted:
+    /// tentative, but a meeting the organizer sent as free stays free (the
+    /// MS-OXWSMTGS test suite, S01_TC09, finds Free on the attendee's item of a
+    /// meeting created with LegacyFreeBusyStatus Free, R16501).
+    var tentativeFreeBusy: String { intendedFreeBusy == "Free" ? "Free" : "Tentative" }
 }

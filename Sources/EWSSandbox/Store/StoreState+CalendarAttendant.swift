@@ -2,7 +2,11 @@ import EWS
 import Foundation
 
 /// The Calendar Attendant: the server's own processing of delivered meeting
-/// messages, per mailbox and after its delay (PROTOCOL.md 6.1).
+/// messages, per mailbox and after its delay (PROTOCOL.md 6.1). With the
+/// attendant `None` none of it happens, marking older requests out of date
+/// included: the attendant "deletes out-of-date meeting requests" (Exchange
+/// 2007 help, PROTOCOL.md 6.1), so a client of such a mailbox must tell a
+/// superseded request by its UID and sequence itself.
 extension StoreState {
 
     mutating func enqueue(_ itemId: String, _ action: AttendantTask.Action, mailbox email: String, now: Date) {
@@ -27,32 +31,59 @@ extension StoreState {
     }
 
     /// Puts a new request on the calendar as tentative, or applies an update
-    /// to the calendar item already there (AddNewRequestsTentatively).
+    /// to the calendar item already there (AddNewRequestsTentatively); older
+    /// requests of the meeting become out of date. A delegate's copy is its
+    /// principal's meeting, not the delegate's: it stays off their calendar.
     private mutating func placeTentatively(_ request: StoredItem, now: Date) {
-        guard let calendar = try? folderId("calendar", of: request.mailbox) else { return }
+        outdateRequests(before: request, now: now)
+        guard !request.isDelegated, let calendar = try? folderId("calendar", of: request.mailbox) else {
+            _ = try? update(request.id, now: now) { $0.hasBeenProcessed = true }
+            return
+        }
         var entry: StoredItem
         if let existing = calendarItem(uid: request.uid, of: request.mailbox) {
             entry = existing
+            let moved = request.isRescheduled(from: existing)
             entry.subject = request.subject
             entry.takeSchedule(from: request)
             entry.attendees = request.attendees
             entry.sequence = request.sequence
             entry.body = request.body
-            if request.meetingRequestType == RequestType.full.rawValue {
+            entry.isResponseRequested = request.isResponseRequested
+            entry.intendedFreeBusy = request.intendedFreeBusy
+            // A moved meeting must be answered again; an informational update keeps the answer.
+            if moved {
                 entry.myResponseType = "NoResponseReceived"
-                entry.freeBusy = "Tentative"
+                entry.freeBusy = request.tentativeFreeBusy
             }
             entry.version += 1
             entry.lastModified = now
         } else {
             entry = attendeeCalendarItem(from: request, in: calendar, now: now)
             entry.myResponseType = "NoResponseReceived"
-            entry.freeBusy = "Tentative"
+            entry.freeBusy = request.tentativeFreeBusy
         }
         put(entry)
         _ = try? update(request.id, now: now) {
             $0.associatedCalendarItemId = entry.id
             $0.hasBeenProcessed = true
+        }
+    }
+
+    /// Marks the requests `message` supersedes as out of date (PROTOCOL.md
+    /// 4.2), in every folder: an answered request in Deleted Items is as
+    /// outdated as an unanswered one in the Inbox. A request supersedes those
+    /// of lower sequence numbers; a cancellation of the whole meeting also
+    /// the requests of its own.
+    private mutating func outdateRequests(before message: StoredItem, now: Date) {
+        let cancelsAll = message.kind == .meetingCancellation
+        for folder in (mailbox(message.mailbox)?.folders.values).map(Array.init) ?? [] {
+            for old in items(in: folder)
+            where old.kind == .meetingRequest && old.uid == message.uid && old.id != message.id && !old.isOutOfDate
+                && (old.sequence < message.sequence || (cancelsAll && old.sequence == message.sequence))
+            {
+                _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
+            }
         }
     }
 
@@ -82,9 +113,14 @@ extension StoreState {
     /// and free; a cancelled occurrence is taken out of the attendee's series.
     private mutating func markCancelled(_ cancellation: StoredItem, now: Date) {
         var associated: String?
-        if let entry = calendarItem(uid: cancellation.uid, of: cancellation.mailbox) {
-            associated = entry.id
+        // A cancelled occurrence (a RecurrenceId, no recurrence) leaves the series' requests in date.
+        if cancellation.recurrenceId == nil || cancellation.recurrence != nil {
+            outdateRequests(before: cancellation, now: now)
+        }
+        let entry = cancellation.isDelegated ? nil : calendarItem(uid: cancellation.uid, of: cancellation.mailbox)
+        if let entry {
             let occurrence = cancellation.cancelledOccurrence(of: entry)
+            associated = entry.id
             _ = try? update(entry.id, now: now) {
                 if let occurrence { return $0.deleteOccurrence(occurrence) }
                 $0.isCancelled = true

@@ -108,11 +108,22 @@ public struct StoreState: Encodable, Sendable {
 
     /// A new item, not yet stored.
     mutating func newItem(_ kind: ItemKind, itemClass: String, in folderId: String, now: Date) -> StoredItem {
+        var item = draft(kind, itemClass: itemClass, in: folderId, now: now)
+        item.id = newItemId()
+        return item
+    }
+
+    /// A new item without an id yet, for a request that may still be refused:
+    /// a refused request leaves the store, its serial included, as it was.
+    func draft(_ kind: ItemKind, itemClass: String, in folderId: String, now: Date) -> StoredItem {
+        StoredItem(
+            id: "", mailbox: folders[folderId]?.mailbox ?? "", folderId: folderId, kind: kind, itemClass: itemClass,
+            now: now)
+    }
+
+    mutating func newItemId() -> String {
         serial += 1
-        let mailbox = folders[folderId]?.mailbox ?? ""
-        return StoredItem(
-            id: IDCodec.itemId(serial: serial), mailbox: mailbox, folderId: folderId, kind: kind,
-            itemClass: itemClass, now: now)
+        return IDCodec.itemId(serial: serial)
     }
 
     /// Stores a new item or replaces a stored one in place.
@@ -143,8 +154,7 @@ public struct StoreState: Encodable, Sendable {
         now: Date
     ) -> StoredItem {
         var copy = source
-        serial += 1
-        copy.id = IDCodec.itemId(serial: serial)
+        copy.id = newItemId()
         copy.version = 1
         copy.mailbox = folders[folderId]?.mailbox ?? ""
         copy.folderId = folderId

@@ -68,6 +68,10 @@ public struct StoredItem: Codable, Sendable {
     public var from: StoredAddress?
     public var toRecipients: [StoredAddress] = []
     public var isRead = false
+    /// IsResponseRequested as the client set it; nil leaves Exchange's default.
+    public var isResponseRequested: Bool?
+    /// The principal a delegate received this meeting message for (ReceivedRepresenting).
+    public var receivedRepresenting: StoredAddress?
 
     // Calendar data (calendar items and meeting messages).
     public var uid: String?
@@ -89,6 +93,9 @@ public struct StoredItem: Codable, Sendable {
     /// a recurring series keeps its wall-clock time in it.
     public var timeZoneId: String?
     public var isOrganizer = false
+    /// MeetingRequestWasSent: invitations went out (the organizer's item
+    /// after sending, and what the attendees received).
+    public var meetingRequestWasSent = false
 
     // Recurrence: a recurring master's pattern and its exceptions.
     public var recurrence: Recurrence?
@@ -106,6 +113,8 @@ public struct StoredItem: Codable, Sendable {
     public var associatedCalendarItemId: String?
     public var isOutOfDate = false
     public var hasBeenProcessed = false
+    /// A delegate's copy of a meeting message addressed to its principal.
+    public var isDelegated = false
     public var responseType: String?
     public var meetingRequestType: String?
     public var intendedFreeBusy: String?
@@ -155,7 +164,9 @@ public struct StoredItem: Codable, Sendable {
             deletedOccurrences: deletedOccurrences, modifiedOccurrences: modifiedOccurrences)
     }
 
-    /// AppointmentState bitmask: 0x1 meeting, 0x2 received, 0x4 cancelled.
+    /// AppointmentState bitmask: 0x1 meeting, 0x2 received, 0x4 cancelled;
+    /// the organizer's cancelled meeting in Deleted Items is 5 (MS-OXWSMTGS
+    /// 2.2.4.9, captured by its test suite as R740/R1052).
     var appointmentState: Int {
         guard isMeeting else { return 0 }
         return 1 | (isOrganizer ? 0 : 2) | (isCancelled ? 4 : 0)

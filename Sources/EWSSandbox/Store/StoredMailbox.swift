@@ -19,6 +19,20 @@ public enum AttendantMode: String, Codable, Sendable {
     case none = "None"
 }
 
+/// Where a principal's meeting requests go when delegates receive its
+/// meeting messages (DeliverMeetingRequests reference).
+public enum MeetingRequestDelivery: String, Codable, Sendable {
+    /// Forwarded; the principal's copy moves to Deleted Items.
+    case delegatesOnly = "DelegatesOnly"
+    /// Forwarded; the principal keeps a normal request in the Inbox.
+    case delegatesAndMe = "DelegatesAndMe"
+    /// Forwarded; the principal's copy stays in the Inbox as an informational
+    /// `PrincipalWantsCopy` (Outlook's default).
+    case delegatesAndSendInformationToMe = "DelegatesAndSendInformationToMe"
+    /// Not forwarded.
+    case noForward = "NoForward"
+}
+
 /// A mailbox: its account, folders and Calendar Attendant settings.
 public struct StoredMailbox: Codable, Sendable {
     public var address: StoredAddress
@@ -31,6 +45,10 @@ public struct StoredMailbox: Codable, Sendable {
     public var canImpersonate = false
     /// Accounts allowed delegate access to this mailbox, sorted.
     public var delegates: [String] = []
+    /// Delegates that receive copies of the mailbox's meeting messages
+    /// (ReceiveCopiesOfMeetingMessages), sorted.
+    public var meetingDelegates: [String] = []
+    public var meetingRequestDelivery = MeetingRequestDelivery.delegatesAndSendInformationToMe
     public var folders: [String: String] = [:]  // distinguished id -> folder id
     /// How the items the sandbox writes name this mailbox (From, Organizer, attendees…).
     public var routingType: MailboxRoutingType = .smtp

@@ -77,10 +77,11 @@ import Testing
             #expect(planning.myResponse == .noResponseReceived)
             #expect(planning.isOrganizer == false)
             #expect(planning.isResponseRequested)
-            let room = try #require(planning.attendees.first { $0.mailbox.address == "room@contoso.com" })
-            #expect(room.role == .resource)
-            #expect(planning.resources.allSatisfy { $0.role == .resource })
+            // A received request lists the organizer among the required attendees.
+            let organizer = try #require(planning.attendees.first { $0.mailbox.address == "organizer@contoso.com" })
+            #expect(organizer.role == .required)
             #expect(planning.requiredAttendees.allSatisfy { $0.role == .required })
+            #expect(planning.optionalAttendees.allSatisfy { $0.role == .optional })
         }
     }
 
