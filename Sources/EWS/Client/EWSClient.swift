@@ -100,8 +100,8 @@ public struct EWSClient: Sendable {
         if let bad = headers.first(where: { $0.value.unicodeScalars.contains(where: Self.isForbiddenInHeader) }) {
             throw EWSError(
                 .invalidRequest,
-                "the \(bad.name) header would hold a line break or control character (\(bad.value.debugDescription)); nothing was sent"
-            )
+                "the \(bad.name) header would hold a line break or control character "
+                    + "(\(bad.value.debugDescription)); nothing was sent")
         }
         let request = HTTPRequest(
             url: url, headers: headers, body: try SOAP.envelope(operation, header: header),

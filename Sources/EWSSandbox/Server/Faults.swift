@@ -218,26 +218,21 @@ final class FaultInjector: Sendable {
     /// Adds a per-item rule after the earlier ones, which win for an item they hit.
     private func add(_ rule: FaultRule, to decision: inout FaultDecision, hits: @escaping (Int) -> Bool) {
         let code = ResponseCode(rawValue: rule.code ?? rule.kind.defaultCode.rawValue)
+        func after(_ previous: @escaping (Int) -> StoreError?, _ hit: @escaping (Int) -> Bool, _ message: String)
+            -> (Int) -> StoreError?
+        {
+            { index in previous(index) ?? (hit(index) ? StoreError(code, message) : nil) }
+        }
         switch (rule.kind, code) {
         case (.itemWarning, .batchProcessingStopped):
             // Exchange stops at the item: it and every later item of the batch are left undone.
-            let previous = decision.itemFault
-            decision.itemFault = { index in
-                previous(index)
-                    ?? ((0...index).contains(where: hits)
-                        ? StoreError(code, "Injected: the batch stopped before this item; it was not processed.")
-                        : nil)
-            }
+            decision.itemFault = after(
+                decision.itemFault, { index in (0...index).contains(where: hits) },
+                "Injected: the batch stopped before this item; it was not processed.")
         case (.itemWarning, _):
-            let previous = decision.itemWarning
-            decision.itemWarning = { index in
-                previous(index) ?? (hits(index) ? StoreError(code, "Injected per-item warning.") : nil)
-            }
+            decision.itemWarning = after(decision.itemWarning, hits, "Injected per-item warning.")
         default:
-            let previous = decision.itemFault
-            decision.itemFault = { index in
-                previous(index) ?? (hits(index) ? StoreError(code, "Injected per-item fault.") : nil)
-            }
+            decision.itemFault = after(decision.itemFault, hits, "Injected per-item fault.")
         }
     }
 

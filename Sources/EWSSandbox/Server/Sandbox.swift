@@ -54,18 +54,24 @@ public struct SandboxOptions: Sendable {
 /// only; Negotiate and NTLM credentials get 401 like wrong ones.
 public enum SandboxAuthentication: String, Sendable, CaseIterable {
     /// On premises, with Windows authentication (IIS offers Negotiate and
-    /// NTLM) and Basic on the EWS virtual directory (Set-WebServicesVirtualDirectory
-    /// -WindowsAuthentication, -BasicAuthentication; PROTOCOL.md 2.4).
+    /// NTLM) and Basic on the EWS virtual directory (PROTOCOL.md 2.4; the
+    /// -WindowsAuthentication and -BasicAuthentication switches of
+    /// https://learn.microsoft.com/powershell/module/exchange/set-webservicesvirtualdirectory).
     case onPremises = "on-premises"
     /// On premises with Basic authentication only on the EWS virtual directory.
     case basic
     /// Exchange Online: OAuth. "Basic authentication is no longer supported
     /// for EWS to connect to Exchange Online" (PROTOCOL.md 2.4), so Basic
-    /// credentials are refused although the challenge still names it, as
-    /// outlook.office365.com/EWS/Exchange.asmx does.
+    /// credentials are refused, although the challenge outlook.office365.com
+    /// sends still names Basic (the Bearer challenge with its client_id,
+    /// trusted_issuers, token_types and authorization_uri, as traces of
+    /// Exchange's Test-OAuthConnectivity show it).
     case online
 
-    /// The challenges of a 401, one header each; IIS names its own host as the Basic realm.
+    /// The challenges of a 401, one header each. The Basic realm is the host
+    /// asked for, as in Microsoft's example of an on-premises 401 (`Basic
+    /// realm="mail.contoso.com"`, "Using hybrid Modern Authentication with
+    /// Outlook for iOS and Android").
     func challenges(host: String) -> [String] {
         switch self {
         case .onPremises: ["Negotiate", "NTLM", "Basic realm=\"\(host)\""]
@@ -172,8 +178,9 @@ public final class Sandbox: Sendable {
     }
 
     /// Parses, checks and runs one SOAP request; returns the answer, the
-    /// operation's name and the faults decided for the call. Faults that refuse the request (busy, 503,
-    /// 429) answer before anything is done, so the store is left as it was.
+    /// operation's name and the faults decided for the call. Faults that
+    /// refuse the request (busy, 503, 429) answer before anything is done, so
+    /// the store is left as it was.
     private func process(_ bytes: [UInt8], user: String) -> (SandboxResponse, String, FaultDecision) {
         let document: XMLDocument
         do {
