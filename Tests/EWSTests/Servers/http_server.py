@@ -16,9 +16,10 @@ standard input closes. Each path is one behaviour the transport must handle:
   POST /partial          announces 1000 bytes, sends 10 and closes
   POST /status?code=C&retry_after=R   an empty answer with that status
   POST /busy-once        503 with Retry-After: 2, then an empty FindItem page
-  POST /token?delay=S&expiry=omit   OAuth client-credentials grant ($TEST_CLIENT_ID,
-                         $TEST_CLIENT_SECRET, $TEST_SCOPE), answered after S seconds, without
-                         expires_in when asked
+  POST /token?delay=S&delay_from=N&expiry=omit   OAuth client-credentials grant
+                         ($TEST_CLIENT_ID, $TEST_CLIENT_SECRET, $TEST_SCOPE), answered after S
+                         seconds from the Nth token request on (default 1), without expires_in
+                         when asked
   POST /bearer           200 for a valid bearer token, else 401
   POST /revoke           invalidates every token issued so far
   POST /stats            connection, request, token and authorization-scheme counts as JSON
@@ -133,7 +134,9 @@ class Handler(LoopbackHandler):
     def route_token(self, query, body):
         with lock:
             state["token_requests"] += 1
-        time.sleep(float(query.get("delay", "0")))
+            number = state["token_requests"]
+        if number >= int(query.get("delay_from", "1")):
+            time.sleep(float(query.get("delay", "0")))
         form = dict(urllib.parse.parse_qsl(body.decode()))
         good = (form.get("grant_type") == "client_credentials"
                 and form.get("client_id") == os.environ.get("TEST_CLIENT_ID")
