@@ -12,7 +12,10 @@ struct SandboxCommand: AsyncParsableCommand {
             Faults (--fault, repeatable) are KIND[:key=value]…, with KIND one of \
             \(FaultRule.Kind.allCases.map(\.rawValue).joined(separator: ", ")) and keys rate (0…1), \
             calls (1-based call numbers, comma-separated), every (N), value (back-off ms, Retry-After s, \
-            latency ms), ops (operations, comma-separated), code (response code of item errors). \
+            latency ms), ops (operations, comma-separated), and for item-error and item-warning code \
+            (response code) and items (1-based positions in a batch). 503 and 429 refuse a call before \
+            any work; 503-after does the work, then answers 503. item-warning answers a Warning; with \
+            its default code ErrorBatchProcessingStopped the item and the rest of the batch are not done. \
             Example: --fault busy:calls=1:value=250 --fault latency:value=20
             """
     )
@@ -28,6 +31,13 @@ struct SandboxCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("fault"), help: "A fault to inject (see above); repeatable.")
     var faults: [String] = []
+
+    @Option(
+        help: """
+            What the 401 offers: on-premises (Negotiate, NTLM, Basic), basic (Basic only) or online \
+            (Bearer, as Exchange Online; Basic refused). The sandbox checks Basic and Bearer only.
+            """)
+    var auth: SandboxAuthentication = .onPremises
 
     @Option(help: "Seed for faults, so runs are reproducible.")
     var seed: UInt64 = 1
@@ -53,6 +63,7 @@ struct SandboxCommand: AsyncParsableCommand {
         options.schemaDirectory = schema
         options.faults = try faults.map { try FaultRule(parsing: $0) }
         options.seed = seed
+        options.authentication = auth
         options.fixedClock = clock.flatMap(EWSDateTime.parse)
         let sandbox: Sandbox
         do {
@@ -72,6 +83,8 @@ struct SandboxCommand: AsyncParsableCommand {
         if let dumpOnExit { try sandbox.dumpJSON().write(to: URL(fileURLWithPath: dumpOnExit)) }
     }
 }
+
+extension SandboxAuthentication: ExpressibleByArgument {}
 
 /// Waits for SIGINT or SIGTERM, so the server can stop cleanly.
 enum Signals {

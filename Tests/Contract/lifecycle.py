@@ -124,6 +124,7 @@ class Contract:
 
     def connect(self):
         # The organizer configures no auth type: exchangelib reads the 401's WWW-Authenticate header.
+        # The sandbox runs as an EWS virtual directory with Basic only (ContractTests.swift says why).
         organizer = self.account("organizer", auth_type=None)
         check(organizer.protocol.auth_type == BASIC, f"auth type guessed from the 401: {organizer.protocol.auth_type}")
         version = organizer.version

@@ -6,9 +6,11 @@ import XML
 
 /// Faults on demand, by call number and by seeded rate, over real HTTP.
 @Suite struct FaultTests {
+    /// A sandbox with these faults; a spec that does not parse fails the test.
     func harness(_ faults: String..., seed: UInt64 = 1) async throws -> Harness {
-        try await Harness { options in
-            options.faults = faults.compactMap { try? FaultRule(parsing: $0) }
+        let rules = try faults.map { (spec) throws(FaultParseError) in try FaultRule(parsing: spec) }
+        return try await Harness { options in
+            options.faults = rules
             options.seed = seed
         }
     }
@@ -27,14 +29,61 @@ import XML
         #expect(try await h.call(Harness.findItems("inbox")).responseCodes == ["NoError"])
     }
 
-    @Test(arguments: [(503, "503:calls=1:value=3"), (429, "429:calls=1:value=7")])
-    func httpThrottlingCarriesRetryAfter(_ status: Int, _ rule: String) async throws {
+    @Test(arguments: [
+        (503, "503:calls=1:value=3", "3"), (429, "429:calls=1:value=7", "7"), (503, "503-after:calls=1", "1"),
+    ])
+    func httpThrottlingCarriesRetryAfter(_ status: Int, _ rule: String, _ retryAfter: String) async throws {
         let h = try await harness(rule)
         defer { Task { await h.stop() } }
         let response = try await h.post(find)
         #expect(response.status == status)
-        #expect(response.headers["retry-after"] == rule.split(separator: "=").last.map(String.init))
+        #expect(response.headers["retry-after"] == retryAfter)
         #expect(try await h.post(find).status == 200)
+    }
+
+    /// 503 and 429 refuse before any work ("EWS requests are queuing with IIS",
+    /// PROTOCOL.md 9.1); 503-after is a front end failing after the server did the work.
+    @Test(arguments: [("503", 0), ("429", 0), ("503-after", 1)])
+    func refusalsComeBeforeTheWorkAndAFailingFrontEndAfterIt(_ kind: String, _ created: Int) async throws {
+        let h = try await harness("\(kind):ops=CreateItem")
+        defer { Task { await h.stop() } }
+        let meeting = Harness.createMeeting(
+            subject: "Queued", start: "2026-12-01T09:00:00Z", end: "2026-12-01T10:00:00Z", attendees: [])
+        let response = try await h.post(Harness.envelope(meeting))
+        #expect(response.status == Int(kind.prefix(3)))
+        #expect(h.sandbox.withStore { $0.items.values.filter { $0.subject == "Queued" }.count } == created)
+    }
+
+    @Test func aStoppedBatchAnswersWarningsForTheItemAndTheRest() async throws {
+        let h = try await harness("item-warning:items=2:ops=GetItem")
+        defer { Task { await h.stop() } }
+        let id = try #require(
+            try await h.call(
+                Harness.createMeeting(
+                    subject: "x", start: "2026-12-01T09:00:00Z", end: "2026-12-01T10:00:00Z", attendees: [])
+            ).items.first
+        ).itemId
+        let answer = try await h.call(Harness.getItems(Array(repeating: id, count: 4), fields: ["item:Subject"]))
+        let messages = answer.child("ResponseMessages")?.children ?? []
+        #expect(messages.map { $0.attribute("ResponseClass") } == ["Success", "Warning", "Warning", "Warning"])
+        #expect(answer.responseCodes == ["NoError"] + Array(repeating: "ErrorBatchProcessingStopped", count: 3))
+        #expect(messages.map { $0.child("Items")?.children.count } == [1, 0, 0, 0])
+    }
+
+    @Test func anotherWarningCodeIsARemarkOnAnItemThatWasDone() async throws {
+        let h = try await harness("item-warning:items=2:ops=GetItem:code=ErrorNameResolutionMultipleResults")
+        defer { Task { await h.stop() } }
+        let id = try #require(
+            try await h.call(
+                Harness.createMeeting(
+                    subject: "x", start: "2026-12-01T09:00:00Z", end: "2026-12-01T10:00:00Z", attendees: [])
+            ).items.first
+        ).itemId
+        let answer = try await h.call(Harness.getItems(Array(repeating: id, count: 3), fields: ["item:Subject"]))
+        let messages = answer.child("ResponseMessages")?.children ?? []
+        #expect(messages.map { $0.attribute("ResponseClass") } == ["Success", "Warning", "Success"])
+        #expect(answer.responseCodes == ["NoError", "ErrorNameResolutionMultipleResults", "NoError"])
+        #expect(messages.map { $0.child("Items")?.children.count } == [1, 1, 1])
     }
 
     @Test func latencyDelaysTheAnswer() async throws {
@@ -98,7 +147,24 @@ import XML
         #expect(try await outcomes(seed: 10) != first)
     }
 
-    @Test(arguments: ["bogus", "busy:rate=2", "busy:calls=x", "latency:wat=1", "busy:rate"])
+    @Test func aSpecificationParsesToExactlyWhatItSays() throws {
+        #expect(
+            try FaultRule(parsing: "item-warning:calls=2,5:items=3:ops=GetItem,MoveItem:code=ErrorItemNotFound")
+                == FaultRule(
+                    kind: .itemWarning, calls: [2, 5], operations: ["GetItem", "MoveItem"], code: "ErrorItemNotFound",
+                    items: [3]))
+        #expect(
+            try FaultRule(parsing: "503-after:every=3:value=2") == FaultRule(kind: .http503After, every: 3, value: 2))
+        #expect(try FaultRule(parsing: "drop") == FaultRule(kind: .drop, rate: 1))
+    }
+
+    /// Nothing in a specification is dropped: what the sandbox could not use is an error.
+    @Test(arguments: [
+        "bogus", "busy:rate=2", "busy:calls=x", "latency:wat=1", "busy:rate", "busy:calls=1,x", "busy:calls=0",
+        "latency:value=20:value=30", "busy:", "busy::calls=1", "503:code=ErrorItemNotFound", "drop:value=3",
+        "busy:calls=1:rate=0.5", "item-error:calls=1:every=2", "item-error:ops=", "item-error:ops=GetItem,",
+        "item-warning:items=x", "busy:items=2", "item-warning:code=",
+    ])
     func badFaultSpecificationsAreClearErrors(_ text: String) {
         #expect(throws: FaultParseError.self) { try FaultRule(parsing: text) }
     }

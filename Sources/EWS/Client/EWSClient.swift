@@ -87,10 +87,24 @@ public struct EWSClient: Sendable {
         return try await perform(operation, budget: &budget)
     }
 
+    private static func isForbiddenInHeader(_ scalar: Unicode.Scalar) -> Bool {
+        scalar != "\t" && scalar.properties.generalCategory == .control
+    }
+
     /// Sends `operation` until it succeeds, fails for good, or `budget` is spent.
     func perform<Op: EWSOperation>(_ operation: Op, budget: inout RetryBudget) async throws(EWSError) -> Op.Response {
+        let headers = httpHeaders
+        // Header values come from the configuration (the mailbox address): a CR or
+        // LF would end the header and start another one, so such a value is refused
+        // (RFC 9110 5.5: no control characters but tab in a field value).
+        if let bad = headers.first(where: { $0.value.unicodeScalars.contains(where: Self.isForbiddenInHeader) }) {
+            throw EWSError(
+                .invalidRequest,
+                "the \(bad.name) header would hold a line break or control character "
+                    + "(\(bad.value.debugDescription)); nothing was sent")
+        }
         let request = HTTPRequest(
-            url: url, headers: httpHeaders, body: try SOAP.envelope(operation, header: header),
+            url: url, headers: headers, body: try SOAP.envelope(operation, header: header),
             isIdempotent: Op.isIdempotent)
         while true {
             budget.recordAttempt()
@@ -122,9 +136,10 @@ public struct EWSClient: Sendable {
     }
 
     /// Sends a per-item operation; items the server was too busy for (or, for
-    /// reads, failed transiently) are sent again after the wait it asks for,
-    /// from the same budget (PROTOCOL.md 9.3). When the budget runs out they
-    /// fail as throttled, as values like any other item error.
+    /// idempotent operations, failed transiently or left unprocessed when the
+    /// batch stopped) are sent again after the wait it asks for, from the same
+    /// budget (PROTOCOL.md 9.1, 9.3). When the budget runs out they fail, busy
+    /// ones as throttled, as values like any other item error.
     func performEach<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> [ItemResult<Op.Element>] {
         var budget = RetryBudget(retry)
         var results = [ItemResult<Op.Element>?](repeating: nil, count: operation.itemCount)
@@ -142,9 +157,7 @@ public struct EWSClient: Sendable {
             var busy: [Int] = []
             var busyError: EWSError?
             for (position, answer) in zip(pending, answers) {
-                if case .failure(let e) = answer,
-                    e.isBusy || (Op.isIdempotent && e.responseCode == .internalServerTransientError)
-                {
+                if case .failure(let e) = answer, e.isBusy || (Op.isIdempotent && e.isTransientItemFailure) {
                     busy.append(position)
                     if (e.backOff ?? .zero) >= (busyError?.backOff ?? .zero) { busyError = e }
                 } else {
@@ -156,7 +169,8 @@ public struct EWSClient: Sendable {
                 for position in busy { results[position] = .failure(exhausted(busyError, budget)) }
                 break
             }
-            logger.warning("EWS \(Op.name) for \(account.address): \(busy.count) items busy; retrying in \(wait)")
+            logger.warning(
+                "EWS \(Op.name) for \(account.address): \(busy.count) items busy or unprocessed; retrying in \(wait)")
             await sleeper.sleep(for: wait)
             pending = busy
             request = operation.subset(busy)

@@ -68,6 +68,14 @@ public struct EWSError: Error, Sendable, Equatable, CustomStringConvertible {
         responseCode == .serverBusy || httpStatus == 503 || httpStatus == 429
     }
 
+    /// Whether the server left an item undone for a passing reason, so that it
+    /// may succeed when sent again: ErrorInternalServerTransientError, or
+    /// ErrorBatchProcessingStopped, an item "not processed" because an earlier
+    /// one of the batch failed (PROTOCOL.md 9.1).
+    var isTransientItemFailure: Bool {
+        responseCode == .internalServerTransientError || responseCode == .batchProcessingStopped
+    }
+
     /// Whether sending the same request again may succeed.
     var isRetryable: Bool {
         switch kind {
@@ -91,9 +99,12 @@ public struct EWSError: Error, Sendable, Equatable, CustomStringConvertible {
         case .transport:
             return transportError?.requestSent ?? true
         case .http:
-            // 503/429 are refusals before any work; 3xx and other 5xx come from
-            // a server or proxy that may have passed the request on.
-            return httpStatus.map { $0 != 429 && $0 != 503 && ($0 >= 500 || (300..<400).contains($0)) } ?? true
+            // 429 refuses before any work. Exchange's own 503 does too ("EWS
+            // requests are queuing with IIS", PROTOCOL.md 9.1), but a proxy or
+            // front end answers 503 as well when the server behind it did the
+            // work, and the client cannot tell the two apart. 3xx and the other
+            // 5xx come from a server or proxy that may have passed the request on.
+            return httpStatus.map { $0 != 429 && ($0 >= 500 || (300..<400).contains($0)) } ?? true
         case .fault:
             return responseCode == .internalServerError || responseCode == .internalServerTransientError
         case .invalidResponse:
@@ -120,7 +131,9 @@ public struct SchemaViolationReport: Sendable, Equatable {
 /// bad item never hides the others (PRODUCT.md 7.5).
 public enum ItemResult<Value: Sendable>: Sendable {
     case success(Value)
-    /// Done, with a remark from the server (ResponseClass Warning).
+    /// Done, with a remark from the server (ResponseClass Warning). A Warning
+    /// that says the item was not processed (ErrorBatchProcessingStopped) is a
+    /// `failure` instead.
     case warning(Value, EWSError)
     case failure(EWSError)
 

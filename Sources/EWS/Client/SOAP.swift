@@ -73,7 +73,11 @@ enum SOAP {
         let wait = response.headers["retry-after"].flatMap { retryAfter($0) }
         switch status {
         case 401:
-            return EWSError(.authentication, "the server refused the credentials (HTTP 401)", httpStatus: status)
+            // What the server offers tells a wrong password from a scheme it does not take.
+            let offered = authenticationSchemes(response.headers.values("www-authenticate"))
+            let note = offered.isEmpty ? "" : "; it offers \(offered.joined(separator: ", "))"
+            return EWSError(
+                .authentication, "the server refused the credentials (HTTP 401\(note))", httpStatus: status)
         case 403:
             return EWSError(
                 .authentication, "the account may not use EWS on this server (HTTP 403)", httpStatus: status)
@@ -87,6 +91,28 @@ enum SOAP {
         default:
             return EWSError(.http, "the server answered HTTP \(status)", httpStatus: status, backOff: wait)
         }
+    }
+
+    /// The scheme names of `WWW-Authenticate` values, in order, once each. A
+    /// value may hold several challenges (Exchange Online: `Bearer client_id="…",
+    /// Basic Realm=""`): each is a name and its parameters, and parameters
+    /// (`name=value`) and challenges are both separated by commas outside
+    /// quotes (RFC 9110 11.6.1).
+    static func authenticationSchemes(_ values: [String]) -> [String] {
+        var schemes: [String] = []
+        for value in values {
+            var pieces = [""]
+            var quoted = false
+            for character in value {
+                if character == "\"" { quoted.toggle() }
+                if character == ",", !quoted { pieces.append("") } else { pieces[pieces.count - 1].append(character) }
+            }
+            for piece in pieces {
+                let name = String(piece.trimmed.prefix { !$0.isWhitespace })
+                if !name.isEmpty, !name.contains("="), !schemes.contains(name) { schemes.append(name) }
+            }
+        }
+        return schemes
     }
 
     /// `Retry-After`: seconds, or an HTTP date.
@@ -132,7 +158,9 @@ struct ResponseMessage {
         let code = ResponseCode(rawValue: element.childText("ResponseCode") ?? "NoError")
         let declared = element.attribute("ResponseClass")?.trimmed
         let responseClass = declared.flatMap(ResponseClass.init(rawValue:)) ?? (code == .noError ? .success : .error)
-        isWarning = responseClass == .warning
+        // A Warning remarks on an item that was done, except ErrorBatchProcessingStopped:
+        // that item "could not be processed" (PROTOCOL.md 9.1), so it is an error.
+        isWarning = responseClass == .warning && code != .batchProcessingStopped
         if responseClass == .success {
             error = nil
         } else {

@@ -81,6 +81,9 @@ final class CurlEasy {
         }
     }
 
+    /// Exactly the configured scheme, never a set to choose from: an on-premises
+    /// Exchange offers Negotiate first, and libcurl given a choice would take it
+    /// and sign in with this machine's Kerberos ticket, not the configured account.
     private func setCredentials(_ scheme: Int, _ username: String, _ password: Secret) throws(TransportError) {
         try set(CURLOPT_HTTPAUTH, scheme)
         try set(CURLOPT_USERNAME, username)
@@ -201,7 +204,7 @@ final class CurlEasy {
     private final class ResponseSink {
         let limit: Int
         var body: [UInt8] = []
-        var headers: [String: String] = [:]
+        var headers: ResponseHeaders = [:]
         var exceeded = false
         init(limit: Int) { self.limit = limit }
     }
@@ -247,8 +250,9 @@ final class CurlEasy {
         if line.hasPrefix("HTTP/") {
             sink.headers = [:]  // a new response (after a 401 or 100 Continue)
         } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
-            sink.headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            sink.headers.append(
+                line[..<colon].trimmingCharacters(in: .whitespaces),
+                line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
         }
         return n
     }

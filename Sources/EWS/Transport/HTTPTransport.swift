@@ -22,14 +22,40 @@ public struct HTTPRequest: Sendable {
 /// authentication round trips) and the body.
 public struct HTTPResponse: Sendable {
     public var status: Int
-    /// Header names in lower case; a repeated header keeps its last value.
-    public var headers: [String: String]
+    public var headers: ResponseHeaders
     public var body: [UInt8]
 
-    public init(status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(status: Int, headers: ResponseHeaders = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+}
+
+/// The header fields of an answer, in order, every one kept: a 401 from IIS
+/// sends `WWW-Authenticate` once per scheme it offers. Names compare without case.
+public struct ResponseHeaders: Sendable, ExpressibleByDictionaryLiteral {
+    private var fields: [(name: String, value: String)] = []
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { append(name, value) }
+    }
+
+    public mutating func append(_ name: String, _ value: String) {
+        fields.append((name.lowercased(), value))
+    }
+
+    /// Every value of the header `name`, in the order they came.
+    public func values(_ name: String) -> [String] {
+        let key = name.lowercased()
+        return fields.filter { $0.name == key }.map(\.value)
+    }
+
+    /// The header's values joined by ", ", the one value a repeated header
+    /// stands for (RFC 9110 5.3); nil when it is absent.
+    public subscript(name: String) -> String? {
+        let all = values(name)
+        return all.isEmpty ? nil : all.joined(separator: ", ")
     }
 }
 

@@ -24,7 +24,7 @@ enum CreateItem: SandboxOperation {
                         element, disposition: disposition, invitations: invitations,
                         savedFolder: savedFolder, context, &store)
                 }
-                ResponseMessage.write(name, error: result.failure, to: out) {
+                ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out) {
                     out.element("m:Items") {
                         for item in (try? result.get()) ?? [] { ItemWriter.writeId(item, to: out) }
                     }

@@ -21,7 +21,7 @@ enum DeleteItem: SandboxOperation {
                     if let fault = context.itemFault(index) { throw fault }
                     try delete(id, deleteType: deleteType, cancellations: cancellations, context, &store)
                 }
-                ResponseMessage.write(name, error: result.failure, to: out)
+                ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out)
             }
         }
     }

@@ -18,7 +18,7 @@ enum GetItem: SandboxOperation {
                     if let fault = context.itemFault(index) { throw fault }
                     return try store.resolveItem(id, context, allowingOccurrence: true)
                 }
-                ResponseMessage.write(name, error: result.failure, to: out) {
+                ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out) {
                     out.element("m:Items") {
                         if case .success(let item) = result { ItemWriter.write(item, shape: shape, in: store, to: out) }
                     }

@@ -27,7 +27,7 @@ enum MoveItem: SandboxOperation {
                     let folder = try store.resolveFolder(target, context)
                     return try store.move(item.id, to: folder.id, now: context.now)
                 }
-                ResponseMessage.write(name, error: result.failure, to: out) {
+                ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out) {
                     out.element("m:Items") {
                         if returnIds, case .success(let moved) = result { ItemWriter.writeId(moved, to: out) }
                     }

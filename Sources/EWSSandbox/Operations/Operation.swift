@@ -11,6 +11,9 @@ struct OperationContext {
     let now: Date
     /// Per-item fault injection: the error to answer for the item at this index, if any.
     let itemFault: (Int) -> StoreError?
+    /// Per-item warning injection: the remark to answer, as ResponseClass
+    /// Warning, for the item at this index once it is done.
+    let itemWarning: (Int) -> StoreError?
     /// The Windows id in the `TimeZoneContext` header: the zone of calendar
     /// items the request gives none (exchangelib sends the account's).
     var timeZoneId: String?

@@ -20,7 +20,7 @@ enum UpdateItem: SandboxOperation {
                     if let fault = context.itemFault(index) { throw fault }
                     return try update(change, conflict: conflict, sending: sending, context, &store)
                 }
-                ResponseMessage.write(name, error: result.failure, to: out) {
+                ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out) {
                     out.element("m:Items") { if case .success(let item) = result { ItemWriter.writeId(item, to: out) } }
                     if result.failure == nil { out.element("m:ConflictResults") { out.element("t:Count", text: "0") } }
                 }

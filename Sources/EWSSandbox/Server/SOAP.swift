@@ -94,11 +94,21 @@ public struct ServerVersion: Sendable, Codable {
 /// Writes the `m:…ResponseMessage` envelope of one per-item result
 /// (ResponseMessageType: MessageText, ResponseCode, DescriptiveLinkKey, MessageXml).
 enum ResponseMessage {
-    static func write(_ name: String, error: StoreError?, to out: XMLWriter, content: () -> Void = {}) {
-        out.element("m:\(name)ResponseMessage", ["ResponseClass": error == nil ? "Success" : "Error"]) {
-            if let error {
-                out.element("m:MessageText", text: error.message)
-                out.element("m:ResponseCode", text: error.code.rawValue)
+    /// `error` for an item not done; `warning` for a remark on one that was done.
+    /// ErrorBatchProcessingStopped is a Warning, the class Exchange gives an item
+    /// "not processed" because an earlier one failed (PROTOCOL.md 9.1).
+    static func write(
+        _ name: String, error: StoreError?, warning: StoreError? = nil, to out: XMLWriter, content: () -> Void = {}
+    ) {
+        let remark = error ?? warning
+        let responseClass =
+            if let error { error.code == .batchProcessingStopped ? "Warning" : "Error" } else {
+                warning == nil ? "Success" : "Warning"
+            }
+        out.element("m:\(name)ResponseMessage", ["ResponseClass": responseClass]) {
+            if let remark {
+                out.element("m:MessageText", text: remark.message)
+                out.element("m:ResponseCode", text: remark.code.rawValue)
                 out.element("m:DescriptiveLinkKey", text: "0")
             } else {
                 out.element("m:ResponseCode", text: ResponseCode.noError.rawValue)

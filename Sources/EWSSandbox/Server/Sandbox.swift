@@ -43,7 +43,51 @@ public struct SandboxOptions: Sendable {
     public var maxRequestBytes = 16 << 20
     /// Keep every EWS answer sent, for tests that validate them all.
     public var recordResponses = false
+    /// Which authentication the endpoint offers in its 401 answers.
+    public var authentication = SandboxAuthentication.onPremises
     public init() {}
+}
+
+/// The authentication an Exchange endpoint offers: the `WWW-Authenticate`
+/// challenges of its 401, and the credentials it takes. The sandbox itself
+/// checks Basic (address and password) and Bearer (a mailbox's fixture token)
+/// only; Negotiate and NTLM credentials get 401 like wrong ones.
+public enum SandboxAuthentication: String, Sendable, CaseIterable {
+    /// On premises, with Windows authentication (IIS offers Negotiate and
+    /// NTLM) and Basic on the EWS virtual directory (PROTOCOL.md 2.4; the
+    /// -WindowsAuthentication and -BasicAuthentication switches of
+    /// https://learn.microsoft.com/powershell/module/exchange/set-webservicesvirtualdirectory).
+    case onPremises = "on-premises"
+    /// On premises with Basic authentication only on the EWS virtual directory.
+    case basic
+    /// Exchange Online: OAuth. "Basic authentication is no longer supported
+    /// for EWS to connect to Exchange Online" (PROTOCOL.md 2.4), so Basic
+    /// credentials are refused, although the challenge outlook.office365.com
+    /// sends still names Basic (the Bearer challenge with its client_id,
+    /// trusted_issuers, token_types and authorization_uri, as traces of
+    /// Exchange's Test-OAuthConnectivity show it).
+    case online
+
+    /// The challenges of a 401, one header each. The Basic realm is the host
+    /// asked for, as in Microsoft's example of an on-premises 401 (`Basic
+    /// realm="mail.contoso.com"`, "Using hybrid Modern Authentication with
+    /// Outlook for iOS and Android").
+    func challenges(host: String) -> [String] {
+        switch self {
+        case .onPremises: ["Negotiate", "NTLM", "Basic realm=\"\(host)\""]
+        case .basic: ["Basic realm=\"\(host)\""]
+        case .online:
+            [
+                "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", "
+                    + "trusted_issuers=\"00000001-0000-0000-c000-000000000000@*\", "
+                    + "token_types=\"app_asserted_user_v1 service_asserted_app_v1\", "
+                    + "authorization_uri=\"https://login.microsoftonline.com/common/oauth2/authorize\"",
+                "Basic Realm=\"\"",
+            ]
+        }
+    }
+
+    var acceptsBasic: Bool { self != .online }
 }
 
 /// The local Exchange: a mailbox store behind the EWS SOAP endpoint
@@ -114,64 +158,55 @@ public final class Sandbox: Sendable {
         guard path == Self.endpointPath else { return plain(404, "Not Found") }
         guard request.method == "POST" else { return plain(405, "Method Not Allowed") }
         guard let user = authenticate(request.header("Authorization")) else {
+            // Each challenge in a header of its own, as IIS sends them.
+            let host = request.header("Host").flatMap { $0.split(separator: ":").first.map(String.init) }
+            let challenges = options.authentication.challenges(host: host ?? "127.0.0.1")
             return SandboxResponse(
-                status: 401,
-                headers: [
-                    ("WWW-Authenticate", "Basic realm=\"127.0.0.1\""),
-                    (
-                        "WWW-Authenticate",
-                        "Bearer client_id=\"00000002-0000-0ff1-ce00-000000000000\", error=\"invalid_token\""
-                    ),
-                    ("Content-Length", "0"),
-                ], body: [])
+                status: 401, headers: challenges.map { ("WWW-Authenticate", $0) } + [("Content-Length", "0")],
+                body: [])
         }
-        let (body, operation, decision) = process(request.body, user: user)
-        var response: SandboxResponse
+        var (response, operation, decision) = process(request.body, user: user)
         switch decision.action {
         case .drop: response = SandboxResponse(status: 200, headers: [], body: [], delivery: .drop)
         case .malformed:
             response = xml(200, Array("<s:Envelope xmlns:s=\"\(Namespace.soap)\"><s:Body><m:\(operation)Resp".utf8))
-        case .http(let status, let retryAfter):
-            response = plain(status, status == 429 ? "Too Many Requests" : "Service Unavailable")
-            response.headers.append(("Retry-After", String(retryAfter)))
-        case .truncate:
-            response = xml(body.status, body.bytes)
-            response.delivery = .truncate
-        case .busy, .none:
-            response = xml(body.status, body.bytes)
-            if options.recordResponses { recorded.withLock { $0.append(body.bytes) } }
+        case .truncate: response.delivery = .truncate
+        case .http: break
+        case .busy, .none: if options.recordResponses { recorded.withLock { $0.append(response.body) } }
         }
         response.latencyMilliseconds = decision.latencyMilliseconds
         return response
     }
 
     /// Parses, checks and runs one SOAP request; returns the answer, the
-    /// operation's name and the faults decided for the call.
-    private func process(_ bytes: [UInt8], user: String) -> ((status: Int, bytes: [UInt8]), String, FaultDecision) {
+    /// operation's name and the faults decided for the call. Faults that
+    /// refuse the request (busy, 503, 429) answer before anything is done, so
+    /// the store is left as it was.
+    private func process(_ bytes: [UInt8], user: String) -> (SandboxResponse, String, FaultDecision) {
         let document: XMLDocument
         do {
             document = try XMLDocument(bytes, limits: ParseLimits(maxBytes: options.maxRequestBytes))
         } catch {
-            return (
-                answerFault(
-                    .schemaValidation(line: error.line ?? 1, position: error.column ?? 1, violation: error.message)),
-                "", FaultDecision()
-            )
+            let violation = SOAPFault.schemaValidation(
+                line: error.line ?? 1, position: error.column ?? 1, violation: error.message)
+            return (answerFault(violation), "", FaultDecision())
         }
         guard let envelopeElement = document.root, envelopeElement.localName == "Envelope",
             envelopeElement.namespaceURI == Namespace.soap,
             let operationElement = envelopeElement.child("Body")?.children.first
         else {
-            return (
-                answerFault(SOAPFault(.invalidRequest, "The request is not a SOAP 1.1 envelope with a Body.")), "",
-                FaultDecision()
-            )
+            let fault = SOAPFault(.invalidRequest, "The request is not a SOAP 1.1 envelope with a Body.")
+            return (answerFault(fault), "", FaultDecision())
         }
         let name = operationElement.localName
         let decision = faults.decide(operation: name)
-        if case .busy(let backOff) = decision.action {
-            return (answerFault(.serverBusy(backOffMilliseconds: backOff)), name, decision)
+        switch decision.action {
+        case .busy(let backOff): return (answerFault(.serverBusy(backOffMilliseconds: backOff)), name, decision)
+        case .http(let status, let retryAfter, afterActing: false):
+            return (refusal(status, retryAfter), name, decision)
+        default: break
         }
+        let answer: SandboxResponse
         do {
             if let validator, let violation = validator.violations(ofEnvelope: document).first {
                 throw SOAPFault.schemaValidation(
@@ -187,25 +222,36 @@ public final class Sandbox: Sendable {
             let mailbox = try actingMailbox(header, user: user)
             let context = OperationContext(
                 user: user, mailbox: mailbox, now: now, itemFault: decision.itemFault,
+                itemWarning: decision.itemWarning,
                 timeZoneId: header?.path("TimeZoneContext", "TimeZoneDefinition")?.attribute("Id"))
             // An operation throws before it changes anything, so a fault leaves the store as it was.
-            let bytes = try envelope.envelope { out in
-                try withStore { state in try operation.run(operationElement, context, &state, out) }
-            }
-            return ((200, bytes), name, decision)
+            answer = xml(
+                200,
+                try envelope.envelope { out in
+                    try withStore { state in try operation.run(operationElement, context, &state, out) }
+                })
         } catch let fault as SOAPFault {
-            return (answerFault(fault), name, decision)
+            answer = answerFault(fault)
         } catch {
-            return (
-                answerFault(SOAPFault(.internalServerError, "The sandbox could not write the answer: \(error)")), name,
-                decision
-            )
+            answer = answerFault(SOAPFault(.internalServerError, "The sandbox could not write the answer: \(error)"))
         }
+        // The work is done; a front end that fails now still answers 503.
+        if case .http(let status, let retryAfter, afterActing: true) = decision.action {
+            return (refusal(status, retryAfter), name, decision)
+        }
+        return (answer, name, decision)
     }
 
-    private func answerFault(_ fault: SOAPFault) -> (status: Int, bytes: [UInt8]) {
+    private func answerFault(_ fault: SOAPFault) -> SandboxResponse {
         // Writing a fault cannot fail short of running out of memory; then the body says so plainly.
-        (500, (try? envelope.fault(fault)) ?? Array("internal error".utf8))
+        xml(500, (try? envelope.fault(fault)) ?? Array("internal error".utf8))
+    }
+
+    /// HTTP 503 or 429 with Retry-After, the way IIS and proxies answer: plain text, no SOAP.
+    private func refusal(_ status: Int, _ retryAfter: Int) -> SandboxResponse {
+        var response = plain(status, status == 429 ? "Too Many Requests" : "Service Unavailable")
+        response.headers.append(("Retry-After", String(retryAfter)))
+        return response
     }
 
     // MARK: Authentication, impersonation, version
@@ -218,7 +264,8 @@ public final class Sandbox: Sendable {
         return withStore { state in
             switch parts[0].lowercased() {
             case "basic":
-                guard let data = Data(base64Encoded: parts[1]), let text = String(data: data, encoding: .utf8),
+                guard options.authentication.acceptsBasic, let data = Data(base64Encoded: parts[1]),
+                    let text = String(data: data, encoding: .utf8),
                     let colon = text.firstIndex(of: ":")
                 else { return nil }
                 let user = String(text[..<colon]).lowercased()

@@ -147,6 +147,8 @@ import Testing
                 body: Array(
                     "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><m:CreateItemRes".utf8))),
         .success(HTTPResponse(status: 504)),
+        // Exchange's own 503 comes before any work, a proxy's after it: the client cannot tell which.
+        .success(HTTPResponse(status: 503, headers: ["retry-after": "2"])),
         .success(HTTPResponse(status: 302, headers: ["location": "/ews/genericerrorpage.htm"])),
         .success(Reply.fault("ErrorInternalServerError")),
         .success(Reply.operation("CreateItem", [])),
@@ -166,7 +168,7 @@ import Testing
     @Test(arguments: [
         Result<HTTPResponse, TransportError>.failure(refused),
         .success(Reply.fault("ErrorServerBusy", backOff: 1_000)),
-        .success(HTTPResponse(status: 503, headers: ["retry-after": "2"])),
+        .success(HTTPResponse(status: 429, headers: ["retry-after": "2"])),
         .success(Reply.operation("CreateItem", [Reply.error("CreateItem", "ErrorServerBusy", backOff: 1_000)])),
     ])
     func replyRefusedBeforeAnyWorkIsSentAgain(_ first: Result<HTTPResponse, TransportError>) async throws {
@@ -278,5 +280,30 @@ import Testing
         #expect(
             body.contains("<t:Mailbox><t:EmailAddress>room@example.com</t:EmailAddress></t:Mailbox>")
                 == (access == .delegate))
+    }
+
+    @Test(arguments: ["room@example.com\r\nX-Injected: 1", "room@example.com\nX-Injected: 1", "room@exa\rmple.com"])
+    func aLineBreakInTheAnchorMailboxIsRefusedBeforeSending(_ address: String) async throws {
+        let transport = ScriptedTransport([.success(Self.emptyFind)])
+        let client = EWSClient(
+            url: try #require(URL(string: "https://mail.example.com/EWS/Exchange.asmx")),
+            account: MailboxAccount(address: address), transport: transport, sleeper: RecordingSleeper())
+        let error = try await #require(throws: EWSError.self) {
+            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
+        }
+        #expect(EWSError.invalidRequest ~= error)
+        #expect(error.message.contains("X-AnchorMailbox"))
+        #expect(transport.requests.isEmpty)
+    }
+
+    @Test func aRefused401NamesTheSchemesTheServerOffers() async throws {
+        var headers: ResponseHeaders = ["www-authenticate": "Negotiate", "WWW-Authenticate": "NTLM"]
+        headers.append(
+            "WWW-Authenticate",
+            #"Bearer client_id="00000002-0000-0ff1-ce00-000000000000", trusted_issuers="a@*,b@*", Basic Realm="""#)
+        let transport = ScriptedTransport([.success(HTTPResponse(status: 401, headers: headers))])
+        let error = try await #require(throws: EWSError.self) { try await EWSClient.test(transport).perform(Self.find) }
+        #expect(EWSError.authentication ~= error)
+        #expect(error.message.hasSuffix("(HTTP 401; it offers Negotiate, NTLM, Bearer, Basic)"))
     }
 }

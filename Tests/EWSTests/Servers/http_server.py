@@ -4,19 +4,25 @@
 Binds 127.0.0.1 on a free port, prints "PORT <n>", and serves until its
 standard input closes. Each path is one behaviour the transport must handle:
 
-  POST /echo             200 with the request's headers, body and request target as JSON
-                         (as a proxy it sees the absolute URL: http://host:port/echo)
-  POST /basic            Basic auth against $TEST_BASIC_CREDENTIALS (user:password)
+  POST /echo             200 with the request's headers (each name with all its values, in
+                         order), body and request target as JSON (as a proxy it sees the
+                         absolute URL: http://host:port/echo)
+  POST /basic            Basic auth against $TEST_BASIC_CREDENTIALS (user:password); a 401
+                         offers Negotiate, NTLM and Basic, one header each, as IIS does
+                         (stats count the 401s as "challenged", authorizations as "auth_<scheme>")
   POST /big?n=N&chunked=1   N bytes, with Content-Length or chunked
   POST /slow?s=S         answers after S seconds
   POST /drop             reads the request and closes without an answer
   POST /partial          announces 1000 bytes, sends 10 and closes
   POST /status?code=C&retry_after=R   an empty answer with that status
   POST /busy-once        503 with Retry-After: 2, then an empty FindItem page
-  POST /token            OAuth client-credentials grant ($TEST_CLIENT_ID, $TEST_CLIENT_SECRET, $TEST_SCOPE)
+  POST /token?delay=S&delay_from=N&expiry=omit   OAuth client-credentials grant
+                         ($TEST_CLIENT_ID, $TEST_CLIENT_SECRET, $TEST_SCOPE), answered after S
+                         seconds from the Nth token request on (default 1), without expires_in
+                         when asked
   POST /bearer           200 for a valid bearer token, else 401
   POST /revoke           invalidates every token issued so far
-  POST /stats            connection, request and token counts as JSON
+  POST /stats            connection, request, token and authorization-scheme counts as JSON
 """
 import argparse
 import base64
@@ -39,7 +45,7 @@ FIND_PAGE = b"""<?xml version="1.0" encoding="utf-8"?>
 </m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>"""
 
 lock = threading.Lock()
-state = {"connections": 0, "requests": 0, "tokens_issued": 0, "busy_served": 0}
+state = {"connections": 0, "requests": 0, "tokens_issued": 0, "busy_served": 0, "token_requests": 0}
 valid_tokens = set()
 token_lifetime = 3600
 
@@ -61,16 +67,26 @@ class Handler(LoopbackHandler):
             route(query, body)
 
     def route_echo(self, query, body):
-        answer = {"headers": {k.lower(): v for k, v in self.headers.items()}, "body": body.decode("utf-8", "replace"),
-                  "target": self.path}
+        headers = {}
+        for name, value in self.headers.items():   # every field, repeated ones included
+            headers.setdefault(name.lower(), []).append(value)
+        answer = {"headers": headers, "body": body.decode("utf-8", "replace"), "target": self.path}
         self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
 
     def route_basic(self, query, body):
         expected = "Basic " + base64.b64encode(os.environ["TEST_BASIC_CREDENTIALS"].encode()).decode()
-        if self.headers.get("Authorization") == expected:
+        authorization = self.headers.get("Authorization")
+        if authorization:
+            scheme = "auth_" + authorization.split(" ")[0].lower()
+            with lock:
+                state[scheme] = state.get(scheme, 0) + 1
+        if authorization == expected:
             self.reply(200, b"welcome")
         else:
-            self.reply(401, b"", [("WWW-Authenticate", 'Basic realm="EWS"')])
+            with lock:
+                state["challenged"] = state.get("challenged", 0) + 1
+            self.reply(401, b"", [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM"),
+                                  ("WWW-Authenticate", 'Basic realm="EWS"')])
 
     def route_big(self, query, body):
         size = int(query.get("n", "0"))
@@ -116,6 +132,11 @@ class Handler(LoopbackHandler):
             self.reply(200, FIND_PAGE, [("Content-Type", "text/xml; charset=utf-8")])
 
     def route_token(self, query, body):
+        with lock:
+            state["token_requests"] += 1
+            number = state["token_requests"]
+        if number >= int(query.get("delay_from", "1")):
+            time.sleep(float(query.get("delay", "0")))
         form = dict(urllib.parse.parse_qsl(body.decode()))
         good = (form.get("grant_type") == "client_credentials"
                 and form.get("client_id") == os.environ.get("TEST_CLIENT_ID")
@@ -130,6 +151,8 @@ class Handler(LoopbackHandler):
             token = "tok-%d" % state["tokens_issued"]
             valid_tokens.add(token)
         answer = {"token_type": "Bearer", "expires_in": token_lifetime, "access_token": token}
+        if query.get("expiry") == "omit":
+            del answer["expires_in"]
         self.reply(200, json.dumps(answer).encode(), [("Content-Type", "application/json")])
 
     def route_bearer(self, query, body):

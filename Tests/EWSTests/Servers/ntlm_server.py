@@ -7,7 +7,8 @@ Binds 127.0.0.1 on a free port, prints "PORT <n>", and serves until its
 standard input closes. NTLM authenticates the connection, as IIS does: once
 the handshake succeeds, later requests on that connection need no header.
 
-  POST /ews    401 + WWW-Authenticate: NTLM until authenticated, then 200 with the user
+  POST /ews    401 until authenticated, then 200 with the user; the first 401 offers
+               Negotiate and NTLM, one header each, as IIS with Windows authentication does
   POST /drop   like /ews, but once authenticated it takes the request and closes the
                connection without an answer (a proxy timing out after the server acted)
   POST /stats  connections, completed handshakes and requests as JSON (no authentication)
@@ -47,7 +48,7 @@ class Handler(LoopbackHandler):
         if self.user is None:
             auth = self.headers.get("Authorization", "")
             if not auth.startswith("NTLM "):
-                self.reply(401, b"", [("WWW-Authenticate", "NTLM")])
+                self.reply(401, b"", [("WWW-Authenticate", "Negotiate"), ("WWW-Authenticate", "NTLM")])
                 return
             if self.context is None:
                 self.context = spnego.server(protocol="ntlm", options=spnego.NegotiateOptions.use_ntlm)

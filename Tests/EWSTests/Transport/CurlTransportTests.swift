@@ -35,10 +35,10 @@ struct CurlTransportTests {
             let response = try await Self.post(transport, server.url("/echo"), "<soap:Envelope/>", headers: headers)
             #expect(response.status == 200)
             let echo = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
-            let sent = echo?["headers"] as? [String: String]
+            let sent = echo?["headers"] as? [String: [String]]
             #expect(echo?["body"] as? String == "<soap:Envelope/>")
-            #expect(sent?["content-type"] == "text/xml; charset=utf-8")
-            #expect(sent?["x-anchormailbox"] == "room@example.com")
+            #expect(sent?["content-type"] == ["text/xml; charset=utf-8"])
+            #expect(sent?["x-anchormailbox"] == ["room@example.com"])
             #expect(sent?["expect"] == nil)
         }
         let after = try await server.stats()
@@ -73,12 +73,27 @@ struct CurlTransportTests {
         let response = try await Self.post(good, server.url("/basic"))
         #expect(response.status == 200)
         #expect(String(decoding: response.body, as: UTF8.self) == "welcome")
+        // Basic at once, never challenged: libcurl does not choose among the schemes the 401 offers.
+        let stats = try await server.stats()
+        #expect(stats["challenged"] == nil)
+        #expect(stats.filter { $0.key.hasPrefix("auth_") } == ["auth_basic": 1])
 
         let wrong = try CurlTransport(
             authentication: .basic(username: "room@example.com", password: Secret("guess-this-secret")))
         let refused = try await Self.post(wrong, server.url("/basic"))
         #expect(refused.status == 401)
-        #expect(refused.headers["www-authenticate"] == "Basic realm=\"EWS\"")
+        // Every challenge of the 401, not only the last one.
+        #expect(refused.headers.values("www-authenticate") == ["Negotiate", "NTLM", "Basic realm=\"EWS\""])
+        #expect(refused.headers["WWW-Authenticate"] == "Negotiate, NTLM, Basic realm=\"EWS\"")
+    }
+
+    @Test func repeatedRequestHeadersAllReachTheServer() async throws {
+        let server = try Self.server()
+        let headers = [(name: "X-Repeated", value: "one"), (name: "X-Repeated", value: "two")]
+        let response = try await Self.post(
+            try CurlTransport(authentication: .none), server.url("/echo"), headers: headers)
+        let echo = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect((echo?["headers"] as? [String: [String]])?["x-repeated"] == ["one", "two"])
     }
 
     @Test func wrongPasswordGivesAnErrorWithoutTheSecret() async throws {
@@ -211,11 +226,67 @@ struct CurlTransportTests {
         "TEST_SCOPE": OAuthClientCredentials.exchangeOnlineScope,
     ]
 
-    static func tokens(_ server: LoopbackServer, secret: String = "s3cr3t-value") throws -> OAuthTokenProvider {
+    static func tokens(_ server: LoopbackServer, secret: String = "s3cr3t-value", query: String = "") throws
+        -> OAuthTokenProvider
+    {
         try OAuthTokenProvider(
             credentials: OAuthClientCredentials(
-                tokenURL: server.url("/token"), clientID: "app-1", clientSecret: Secret(secret)),
+                tokenURL: server.url("/token\(query)"), clientID: "app-1", clientSecret: Secret(secret)),
             options: TransportOptions())
+    }
+
+    /// The token a `/bearer` answer echoes.
+    static func bearer(_ transport: CurlTransport, _ url: URL) async throws -> String {
+        String(decoding: try await Self.post(transport, url).body, as: UTF8.self)
+    }
+
+    @Test func concurrentCallersShareOneFetchFromASlowTokenEndpoint() async throws {
+        let server = try Self.server(environment: Self.oauthEnvironment)
+        let tokens = try Self.tokens(server, query: "?delay=1")
+        let url = server.url("/bearer")
+        let transports = try (0..<4).map { _ in try CurlTransport(authentication: .bearer(tokens)) }
+        let seen = try await withThrowingTaskGroup(of: String.self) { group in
+            for transport in transports { group.addTask { try await Self.bearer(transport, url) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(seen == Array(repeating: "tok-1", count: 4))
+        #expect(tokens.fetchCount == 1)
+        #expect(try await server.stats()["token_requests"] == 1)
+    }
+
+    /// A token 60 s from its expiry is renewed; while one caller waits for the
+    /// slow endpoint, the others go on with the token, which is still valid.
+    @Test func renewingATokenDoesNotStallTheOtherMailboxes() async throws {
+        let server = try Self.server(["--token-lifetime", "62"], environment: Self.oauthEnvironment)
+        let tokens = try Self.tokens(server, query: "?delay=6&delay_from=2")  // only the renewal is slow
+        let url = server.url("/bearer")
+        let renewing = try CurlTransport(authentication: .bearer(tokens))
+        let other = try CurlTransport(authentication: .bearer(tokens))
+        #expect(try await Self.bearer(renewing, url) == "tok-1")
+        try await Task.sleep(for: .seconds(2.5))  // now within the renewal margin
+        let renewal = Task { try await Self.bearer(renewing, url) }
+        // Until the renewal is waiting for the endpoint.
+        var polls = 0
+        while try await server.stats()["token_requests"] != 2, polls < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            polls += 1
+        }
+        // The other mailbox is answered with the old token before the renewal ends.
+        #expect(try await Self.bearer(other, url) == "tok-1")
+        #expect(tokens.fetchCount == 1, "the other mailbox waited for the renewal")
+        #expect(try await renewal.value == "tok-2")
+        #expect(tokens.fetchCount == 2)
+    }
+
+    @Test func aTokenWithoutALifetimeIsKeptForTheAssumedOne() async throws {
+        let server = try Self.server(environment: Self.oauthEnvironment)
+        let tokens = try Self.tokens(server, query: "?expiry=omit")
+        let url = server.url("/bearer")
+        let transport = try CurlTransport(authentication: .bearer(tokens))
+        #expect(try await Self.bearer(transport, url) == "tok-1")
+        #expect(try await Self.bearer(transport, url) == "tok-1")
+        #expect(tokens.fetchCount == 1)
+        #expect(OAuthTokenProvider.assumedLifetime == .seconds(300))
     }
 
     @Test func oauthTokenIsReusedAndRefreshedAfterA401() async throws {
