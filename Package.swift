@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries: declarations only (STYLE.md example 1).
@@ -25,6 +26,8 @@ let package = Package(
         .target(name: "EWS", dependencies: ["XML", "CCurl", .product(name: "Logging", package: "swift-log")]),
         // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
         .target(name: "MeetingRules", dependencies: ["Yams"]),
+        // The bot's journal: SQLite through GRDB; imports neither EWS nor the rules.
+        .target(name: "MeetingJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         // The local Exchange used by tests and the demo.
         .target(
             name: "EWSSandbox",
@@ -59,6 +62,9 @@ let package = Package(
         .testTarget(
             name: "MeetingRulesTests", dependencies: ["MeetingRules", "RulesWorkload", "TestSupport"],
             exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MeetingJournalTests",
+            dependencies: ["MeetingJournal", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.
