@@ -113,7 +113,8 @@ public final class Journal: Sendable {
         } catch let error as DatabaseError {
             throw JournalError(error, location: location)
         } catch {
-            throw JournalError(.io, "cannot use the journal \(location): \(error)")
+            // GRDB's other errors are rows that do not decode; their text quotes the row, so only the type is kept.
+            throw JournalError.corrupt(location, "a stored row does not read back (\(type(of: error)))")
         }
     }
 }

@@ -21,18 +21,19 @@ public struct ReplyKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let occurrence = recurrenceId == nil ? "" : " occurrence \(Self.storedRecurrenceId(recurrenceId))"
+        let occurrence = recurrenceId.map { " occurrence \($0.ISO8601Format())" } ?? ""
         return "\(mailbox) \(uid)\(occurrence) sequence \(sequence)"
     }
 
-    /// The reply table's primary key. No recurrence id is stored as '', not
-    /// NULL, so that it takes part in the key's uniqueness.
+    /// The reply table's primary key.
     var databaseKey: [String: any DatabaseValueConvertible] {
-        ["mailbox": mailbox, "uid": uid, "recurrenceId": Self.storedRecurrenceId(recurrenceId), "sequence": sequence]
+        ["mailbox": mailbox, "uid": uid, "recurrenceId": storedRecurrenceId, "sequence": sequence]
     }
 
-    static func storedRecurrenceId(_ date: Date?) -> String {
-        date.flatMap { String.fromDatabaseValue($0.databaseValue) } ?? ""
+    /// No recurrence id is stored as '', not NULL, so that it takes part in
+    /// the key's uniqueness (SQLite lets NULLs repeat under a unique key).
+    var storedRecurrenceId: DatabaseValue {
+        recurrenceId?.databaseValue ?? "".databaseValue
     }
 }
 
@@ -92,19 +93,19 @@ public struct ReplyRecord: Sendable, Equatable, FetchableRecord, PersistableReco
 
     public init(row: Row) throws {
         typealias C = Columns
-        let recurrence: String = try row.decode(forColumn: C.recurrenceId.name)
+        let recurrence: String = try row.decode(forColumn: C.recurrenceId)
         key = ReplyKey(
-            mailbox: try row.decode(forColumn: C.mailbox.name), uid: try row.decode(forColumn: C.uid.name),
-            recurrenceId: recurrence.isEmpty ? nil : try row.decode(Date.self, forColumn: C.recurrenceId.name),
-            sequence: try row.decode(forColumn: C.sequence.name))
-        state = try row.decode(forColumn: C.state.name)
-        requestId = try row.decode(forColumn: C.requestId.name)
-        answer = try row.decode(forColumn: C.answer.name)
-        sendsReply = try row.decode(forColumn: C.sendsReply.name)
-        attempts = try row.decode(forColumn: C.attempts.name)
-        runId = try row.decode(forColumn: C.runId.name)
-        createdAt = try row.decode(forColumn: C.createdAt.name)
-        updatedAt = try row.decode(forColumn: C.updatedAt.name)
+            mailbox: try row.decode(forColumn: C.mailbox), uid: try row.decode(forColumn: C.uid),
+            recurrenceId: recurrence.isEmpty ? nil : try row.decode(Date.self, forColumn: C.recurrenceId),
+            sequence: try row.decode(forColumn: C.sequence))
+        state = try row.decode(forColumn: C.state)
+        requestId = try row.decode(forColumn: C.requestId)
+        answer = try row.decode(forColumn: C.answer)
+        sendsReply = try row.decode(forColumn: C.sendsReply)
+        attempts = try row.decode(forColumn: C.attempts)
+        runId = try row.decode(forColumn: C.runId)
+        createdAt = try row.decode(forColumn: C.createdAt)
+        updatedAt = try row.decode(forColumn: C.updatedAt)
     }
 
     init(
@@ -234,7 +235,7 @@ extension Journal {
                 db,
                 ReplyRecord
                     .filter(C.mailbox == key.mailbox && C.uid == key.uid)
-                    .filter(C.recurrenceId == ReplyKey.storedRecurrenceId(key.recurrenceId))
+                    .filter(C.recurrenceId == key.storedRecurrenceId)
                     .select(max(C.sequence)))
         }
     }

@@ -114,7 +114,7 @@ import Testing
         let sameOccurrence = ReplyKey(mailbox: key.mailbox, uid: key.uid, recurrenceId: occurrence, sequence: 2)
         #expect(try claim(journal, sameOccurrence, run: run).isUnconfirmed)
         #expect(try journal.reply(sameOccurrence)?.key == sameOccurrence)
-        #expect("\(sameOccurrence)" == "room1@contoso.com UID-1 occurrence 2025-03-17 09:46:40.000 sequence 2")
+        #expect("\(sameOccurrence)" == "room1@contoso.com UID-1 occurrence 2025-03-17T09:46:40Z sequence 2")
     }
 
     @Test func sqliteRefusesASecondRowForOneRequestVersion() throws {
