@@ -7,10 +7,10 @@ RUN MEETINGBOT_SKIP_PYTHON=1 bash scripts/setup.sh \
  && swift build -c release --product meetingbot --static-swift-stdlib \
  && install -D "$(swift build -c release --show-bin-path)/meetingbot" /out/meetingbot
 
-# Runtime: only libcurl, libxml2, CA certificates and the binary; not root.
+# Runtime: only libcurl, libxml2, SQLite, CA certificates and the binary; not root.
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libcurl4 libxml2 ca-certificates \
+ && apt-get install -y --no-install-recommends libcurl4 libxml2 libsqlite3-0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /var/lib/meetingbot --create-home meetingbot
 COPY --from=build /out/meetingbot /usr/local/bin/meetingbot

@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries: declarations only (STYLE.md example 1).
@@ -27,11 +28,14 @@ let package = Package(
         .target(name: "CheckedYAML", dependencies: ["Yams"]),
         // The rules: pure (facts in, decisions out); imports neither EWS nor the sandbox.
         .target(name: "MeetingRules", dependencies: ["CheckedYAML"]),
-        // The bot: its configuration (and, to come, the pipeline, journal and reports).
+        // The bot's journal: SQLite through GRDB; imports neither EWS nor the rules.
+        .target(name: "MeetingJournal", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // The bot: configuration, pipeline, reports and runtime; talks to
+        // mailboxes through its own seam, which EWS implements.
         .target(
             name: "MeetingBot",
             dependencies: [
-                "EWS", "MeetingRules", "CheckedYAML", .product(name: "Logging", package: "swift-log"),
+                "EWS", "MeetingRules", "MeetingJournal", "CheckedYAML", .product(name: "Logging", package: "swift-log"),
             ]),
         // The local Exchange used by tests and the demo.
         .target(
@@ -48,6 +52,7 @@ let package = Package(
             dependencies: [
                 "EWSSandbox",
                 "MeetingRules",
+                "MeetingBot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -68,7 +73,12 @@ let package = Package(
             name: "MeetingRulesTests", dependencies: ["MeetingRules", "CheckedYAML", "RulesWorkload", "TestSupport"],
             exclude: ["Fixtures"]),
         .testTarget(name: "CheckedYAMLTests", dependencies: ["CheckedYAML"]),
-        .testTarget(name: "MeetingBotTests", dependencies: ["MeetingBot", "CheckedYAML", "EWS", "TestSupport"]),
+        .testTarget(
+            name: "MeetingBotTests",
+            dependencies: ["MeetingBot", "MeetingJournal", "MeetingRules", "CheckedYAML", "EWS", "EWSSandbox", "TestSupport"]),
+        .testTarget(
+            name: "MeetingJournalTests",
+            dependencies: ["MeetingJournal", .product(name: "GRDB", package: "GRDB.swift")]),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.

@@ -2,6 +2,7 @@
 # Installs what MeetingBot needs to build and test on a fresh Debian/Ubuntu
 # machine, skipping whatever is already there, so it is cheap to run each time.
 #   - libcurl4-openssl-dev, libxml2-dev: the C libraries the code links against
+#   - libsqlite3-dev: the SQLite that GRDB uses on Linux (the journal)
 #   - libxml2-utils: xmllint, used by ../shared/ews/validate-request.sh
 #   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests,
 #     and pyspnego 0.12.4: the server-side NTLM acceptor of the transport tests,
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(libcurl4-openssl-dev libxml2-dev libxml2-utils pkg-config)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libxml2-utils pkg-config)
 # Debian's python3 lacks venv until python3-venv is installed; other Pythons have it.
 if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ] && ! python3 -m venv --help >/dev/null 2>&1; then
   packages+=(python3-venv)

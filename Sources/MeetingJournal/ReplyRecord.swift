@@ -1,0 +1,242 @@
+import Foundation
+import GRDB
+
+/// One version of one meeting request in one mailbox: the unit that is
+/// answered at most once (PRODUCT.md 7.3).
+public struct ReplyKey: Hashable, Sendable, CustomStringConvertible {
+    /// Lowercased: Exchange compares addresses without case.
+    public let mailbox: String
+    public let uid: String
+    /// The occurrence's RecurrenceId; nil for a single meeting or a whole series.
+    /// Kept to the millisecond, as the journal stores it.
+    public let recurrenceId: Date?
+    /// The request's AppointmentSequenceNumber: an update is a new version.
+    public let sequence: Int
+
+    public init(mailbox: String, uid: String, recurrenceId: Date?, sequence: Int) {
+        self.mailbox = mailbox.lowercased()
+        self.uid = uid
+        self.recurrenceId = recurrenceId.map { Date.fromDatabaseValue($0.databaseValue) ?? $0 }
+        self.sequence = sequence
+    }
+
+    public var description: String {
+        let occurrence = recurrenceId.map { " occurrence \($0.ISO8601Format())" } ?? ""
+        return "\(mailbox) \(uid)\(occurrence) sequence \(sequence)"
+    }
+
+    /// The reply table's primary key.
+    var databaseKey: [String: any DatabaseValueConvertible] {
+        ["mailbox": mailbox, "uid": uid, "recurrenceId": storedRecurrenceId, "sequence": sequence]
+    }
+
+    /// No recurrence id is stored as '', not NULL, so that it takes part in
+    /// the key's uniqueness (SQLite lets NULLs repeat under a unique key).
+    var storedRecurrenceId: DatabaseValue {
+        recurrenceId?.databaseValue ?? "".databaseValue
+    }
+}
+
+/// Where a reply stands. The only way forward from `intent` or `unknown` is
+/// a settlement; `sent` is final (a trigger in the database enforces it).
+public enum ReplyState: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    /// Written before the reply is sent; still there if the run died in between.
+    case intent
+    /// The server confirmed the reply, or a re-read showed it answered.
+    case sent
+    /// Nothing was sent (the server refused, or a re-read showed no answer):
+    /// a later claim may send.
+    case notSent = "not_sent"
+    /// The send may or may not have happened (timeout, dropped connection):
+    /// re-read before anything else.
+    case unknown
+}
+
+/// The answer the reply gives.
+public enum ReplyAnswer: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
+    case accept, tentative, decline
+}
+
+/// A row of the reply ledger.
+public struct ReplyRecord: Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "reply"
+
+    public var key: ReplyKey
+    public var state: ReplyState
+    /// The EWS item id of the request message, to re-read it.
+    public var requestId: String
+    public var answer: ReplyAnswer
+    /// False when the answer is saved on the calendar without a message to
+    /// the organizer (SaveOnly).
+    public var sendsReply: Bool
+    /// How many times a send was allowed: 1, plus one for each re-armed `notSent`.
+    public var attempts: Int
+    public var createdAt: Date
+    public var updatedAt: Date
+    /// The run that last claimed the reply.
+    public var runId: Int64
+
+    public enum Columns {
+        public static let mailbox = Column("mailbox")
+        public static let uid = Column("uid")
+        public static let recurrenceId = Column("recurrenceId")
+        public static let sequence = Column("sequence")
+        public static let requestId = Column("requestId")
+        public static let answer = Column("answer")
+        public static let sendsReply = Column("sendsReply")
+        public static let state = Column("state")
+        public static let attempts = Column("attempts")
+        public static let runId = Column("runId")
+        public static let createdAt = Column("createdAt")
+        public static let updatedAt = Column("updatedAt")
+    }
+
+    public init(row: Row) throws {
+        typealias C = Columns
+        let recurrence: String = try row.decode(forColumn: C.recurrenceId)
+        key = ReplyKey(
+            mailbox: try row.decode(forColumn: C.mailbox), uid: try row.decode(forColumn: C.uid),
+            recurrenceId: recurrence.isEmpty ? nil : try row.decode(Date.self, forColumn: C.recurrenceId),
+            sequence: try row.decode(forColumn: C.sequence))
+        state = try row.decode(forColumn: C.state)
+        requestId = try row.decode(forColumn: C.requestId)
+        answer = try row.decode(forColumn: C.answer)
+        sendsReply = try row.decode(forColumn: C.sendsReply)
+        attempts = try row.decode(forColumn: C.attempts)
+        runId = try row.decode(forColumn: C.runId)
+        createdAt = try row.decode(forColumn: C.createdAt)
+        updatedAt = try row.decode(forColumn: C.updatedAt)
+    }
+
+    init(
+        key: ReplyKey, state: ReplyState, requestId: String, answer: ReplyAnswer, sendsReply: Bool, attempts: Int,
+        createdAt: Date, updatedAt: Date, runId: Int64
+    ) {
+        self.key = key
+        self.state = state
+        self.requestId = requestId
+        self.answer = answer
+        self.sendsReply = sendsReply
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.runId = runId
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        typealias C = Columns
+        for (column, value) in key.databaseKey { container[column] = value }
+        container[C.state] = state
+        container[C.requestId] = requestId
+        container[C.answer] = answer
+        container[C.sendsReply] = sendsReply
+        container[C.attempts] = attempts
+        container[C.runId] = runId
+        container[C.createdAt] = createdAt
+        container[C.updatedAt] = updatedAt
+    }
+}
+
+/// The answer to "may I send this reply now?".
+public enum ReplyClaim: Sendable, Equatable {
+    /// A new intent was written (or a `notSent` one re-armed, attempts + 1):
+    /// send now, then settle.
+    case granted(ReplyRecord)
+    /// Confirmed sent before: never send again.
+    case alreadySent(ReplyRecord)
+    /// An intent or unknown outcome from before: re-read the mailbox (the
+    /// request gone to Deleted Items, the calendar item's answer) and settle
+    /// it before claiming again.
+    case unconfirmed(ReplyRecord)
+}
+
+extension Journal {
+    /// Asks to send the reply for `key`, in one transaction. Whatever the
+    /// number of journals and tasks asking at once, at most one of them is
+    /// granted a given key until a settlement says nothing was sent.
+    public func claimReply(
+        _ key: ReplyKey, requestId: String, answer: ReplyAnswer, sendsReply: Bool, run: Int64, at: Date
+    ) throws(JournalError) -> ReplyClaim {
+        try write { db in
+            guard var reply = try ReplyRecord.fetchOne(db, key: key.databaseKey) else {
+                let intent = ReplyRecord(
+                    key: key, state: .intent, requestId: requestId, answer: answer, sendsReply: sendsReply,
+                    attempts: 1, createdAt: at, updatedAt: at, runId: run)
+                // The primary key refuses a second row for this key, whatever this code believes.
+                try intent.insert(db)
+                return .granted(intent)
+            }
+            switch reply.state {
+            case .sent:
+                return .alreadySent(reply)
+            case .intent, .unknown:
+                return .unconfirmed(reply)
+            case .notSent:
+                reply.state = .intent
+                reply.attempts += 1
+                reply.requestId = requestId
+                reply.answer = answer
+                reply.sendsReply = sendsReply
+                reply.runId = run
+                reply.updatedAt = at
+                try reply.update(db)
+                return .granted(reply)
+            }
+        }
+    }
+
+    /// Records how a claimed reply ended: after sending, `sent`, `unknown`,
+    /// or `notSent` (refused, nothing sent); after re-reading an unconfirmed
+    /// one, `sent` or `notSent`. Settling again as the same state is allowed;
+    /// anything else from a settled state is refused, and `sent` is final.
+    public func settleReply(_ key: ReplyKey, as state: ReplyState, at: Date) throws(JournalError) {
+        try write { db in
+            guard state != .intent else {
+                throw JournalError.refused(location, "a reply is settled as sent, not_sent or unknown, not as intent")
+            }
+            guard var reply = try ReplyRecord.fetchOne(db, key: key.databaseKey) else {
+                throw JournalError.refused(location, "no reply was claimed for \(key)")
+            }
+            guard reply.state == state || reply.state == .intent || reply.state == .unknown else {
+                throw JournalError.refused(
+                    location,
+                    "the reply for \(key) is already \(reply.state.rawValue); it cannot become \(state.rawValue)")
+            }
+            reply.state = state
+            reply.updatedAt = at
+            try reply.update(db)
+        }
+    }
+
+    /// The replies of `mailbox` whose outcome is not known (intent or
+    /// unknown), oldest first: a run re-reads these before sending anything.
+    public func unsettledReplies(mailbox: String) throws(JournalError) -> [ReplyRecord] {
+        try read { db in
+            try ReplyRecord
+                .filter(ReplyRecord.Columns.mailbox == mailbox.lowercased())
+                .filter([ReplyState.intent, .unknown].contains(ReplyRecord.Columns.state))
+                .order(ReplyRecord.Columns.createdAt, ReplyRecord.Columns.uid)
+                .fetchAll(db)
+        }
+    }
+
+    /// The ledger's row for `key`, if any.
+    public func reply(_ key: ReplyKey) throws(JournalError) -> ReplyRecord? {
+        try read { db in try ReplyRecord.fetchOne(db, key: key.databaseKey) }
+    }
+
+    /// The highest sequence of any reply recorded for this meeting or
+    /// occurrence, whatever its state: a request older than it is superseded.
+    public func newestSequence(mailbox: String, uid: String, recurrenceId: Date?) throws(JournalError) -> Int? {
+        let key = ReplyKey(mailbox: mailbox, uid: uid, recurrenceId: recurrenceId, sequence: 0)
+        typealias C = ReplyRecord.Columns
+        return try read { db in
+            try Int.fetchOne(
+                db,
+                ReplyRecord
+                    .filter(C.mailbox == key.mailbox && C.uid == key.uid)
+                    .filter(C.recurrenceId == key.storedRecurrenceId)
+                    .select(max(C.sequence)))
+        }
+    }
+}
