@@ -1,0 +1,64 @@
+import EWS
+import Foundation
+
+/// How the pipeline reads one mailbox: all that a dry run is given
+/// (PRODUCT.md 7.1). Values are plain (ids, messages, calendar entries);
+/// failures are `MailboxError`, so the pipeline does not depend on EWS's
+/// error codes and a Graph backend can implement this too (PRODUCT.md 11).
+public protocol MeetingSource: Sendable {
+    /// The mailbox's primary SMTP address.
+    var address: String { get }
+
+    /// A fresh scan of `folder`'s meeting messages, oldest first, page by page.
+    func scan(_ folder: Folder) -> any MessageScanner
+
+    /// Meeting messages read in full, one result per id, in order.
+    func read(_ ids: [ItemId]) async throws(MailboxError) -> [Result<MeetingMessage, MailboxError>]
+
+    /// The calendar's items and occurrences overlapping [start, end).
+    func calendar(from start: Date, to end: Date) async throws(MailboxError) -> [CalendarEntry]
+
+    /// Calendar items read in full, one result per id.
+    func calendarItems(_ ids: [ItemId]) async throws(MailboxError) -> [Result<CalendarItem, MailboxError>]
+
+    /// The organizer's calendar item a response belongs to; nil when the
+    /// meeting is gone (PRODUCT.md 3, "orphaned").
+    func organizerItem(for response: MeetingMessage) async throws(MailboxError) -> Result<CalendarItem?, MailboxError>
+}
+
+/// Walks a folder's meeting messages a page at a time (PROTOCOL.md 3.2).
+public protocol MessageScanner: Sendable {
+    /// The next page, or nil after the last; `departed` is how many messages
+    /// of the previous page have left the folder since.
+    mutating func next(departed: Int) async throws(MailboxError) -> [MessageSummary]?
+}
+
+/// How the pipeline changes one mailbox. Only a real run is given one: a dry
+/// run has nothing to call (PRODUCT.md 7.1, STYLE.md example 8).
+public protocol MeetingSink: Sendable {
+    /// Answers a request once; never resent by itself (PRODUCT.md 7.3).
+    func reply(to request: MeetingMessage, with reply: MeetingReply) async throws(MailboxError) -> WriteOutcome
+
+    /// Takes a cancelled meeting off the calendar and removes the
+    /// cancellation, by whatever means the server allows.
+    func removeCancelledMeeting(_ cancellation: MeetingMessage) async throws(MailboxError) -> WriteOutcome
+
+    /// Removes processed messages as `mode` says; one result per id.
+    func cleanUp(_ ids: [ItemId], _ mode: CleanupMode) async throws(MailboxError) -> [Result<Void, MailboxError>]
+}
+
+/// What became of one write.
+public enum WriteOutcome: Sendable, Equatable {
+    case done
+    /// The server refused it; nothing happened.
+    case refused(MailboxError)
+    /// It may or may not have happened: re-read before anything else.
+    case unknown(MailboxError)
+}
+
+/// How processed messages leave the folder (PRODUCT.md 2, step 6).
+public enum CleanupMode: Sendable, Equatable {
+    case moveToDeletedItems, softDelete, hardDelete
+    /// Moved to this folder (MoveItem).
+    case moveTo(Folder)
+}

@@ -1,0 +1,478 @@
+import EWS
+import Foundation
+import Logging
+import MeetingJournal
+import MeetingRules
+
+/// One mailbox's part of a run (PRODUCT.md 2): scan page by page, read,
+/// build the context, decide, act, clean up, and record. Given no sink it is
+/// a dry run: it decides exactly as a real run would, and has nothing it
+/// could write with (PRODUCT.md 7.1).
+///
+/// What keeps it safe: a reply is claimed in the journal before it is sent
+/// and settled after, under a unique key, so no request version is answered
+/// twice (PRODUCT.md 7.3); only what succeeded is cleaned up (7.4); one bad
+/// item never stops the others, and one that fails in several runs is left
+/// alone (7.5).
+struct MailboxPass {
+    let source: any MeetingSource
+    let sink: (any MeetingSink)?
+    let policy: Policy
+    let rulesFile: String
+    let settings: PassSettings
+    let journal: Journal
+    let run: Int64
+    let clock: any BotClock
+    let deadline: Date
+    let pacer: ReplyPacer
+    let logger: Logger
+
+    private var calendar = BusyCalendar()
+    private var reports: [MessageReport] = []
+
+    init(
+        source: any MeetingSource, sink: (any MeetingSink)?, policy: Policy, rulesFile: String, settings: PassSettings,
+        journal: Journal, run: Int64, clock: any BotClock, deadline: Date, logger: Logger
+    ) {
+        self.source = source
+        self.sink = sink
+        self.policy = policy
+        self.rulesFile = rulesFile
+        self.settings = settings
+        self.journal = journal
+        self.run = run
+        self.clock = clock
+        self.deadline = deadline
+        self.pacer = ReplyPacer(perMinute: settings.repliesPerMinute, clock: clock)
+        self.logger = logger
+    }
+
+    private var address: String { source.address }
+    private var dryRun: Bool { sink == nil }
+
+    /// Processes the mailbox; never throws: what went wrong is in the report.
+    mutating func run() async -> MailboxReport {
+        do {
+            if sink != nil { try await settleUnconfirmedReplies() }
+            var scanner = source.scan(settings.folder)
+            var departed = 0
+            while let page = try await scanner.next(departed: departed) {
+                departed = try await process(page)
+                if clock.now >= deadline { return finish(.budgetExhausted, "the time budget ran out") }
+            }
+            return finish(.completed)
+        } catch let error as MailboxError {
+            logger.error("\(address): \(error)")
+            return finish(error.isConnectionProblem ? .unreachable : .failed, error.description)
+        } catch {
+            logger.error("\(address): \(error)")
+            return finish(.failed, "\(error)")
+        }
+    }
+
+    private func finish(_ status: MailboxReport.Status, _ error: String? = nil) -> MailboxReport {
+        MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
+    }
+
+    // MARK: Replies whose outcome a previous run did not learn
+
+    /// Re-reads each request whose reply was claimed but never settled (a
+    /// crash, a timeout, a dropped connection): gone from the folder, or
+    /// answered on the calendar, means the reply went out; still waiting
+    /// unanswered means it did not (PRODUCT.md 7.3). Requests that cannot be
+    /// read now stay unsettled, and are not answered in this run.
+    private func settleUnconfirmedReplies() async throws {
+        for record in try journal.unsettledReplies(mailbox: address) {
+            guard case .some(let read) = try await source.read([ItemId(record.requestId)]).first else { continue }
+            let sent: Bool
+            switch read {
+            case .failure(let error) where error.kind == .notFound:
+                sent = true
+            case .failure(let error):
+                logger.warning("\(address): cannot re-read request \(record.requestId) yet: \(error)")
+                continue
+            case .success(let request):
+                sent = try await isAnswered(request)
+            }
+            try journal.settleReply(record.key, as: sent ? .sent : .notSent, at: clock.now)
+            logger.notice("\(address): an unconfirmed reply to \(record.requestId) was \(sent ? "sent" : "not sent")")
+        }
+    }
+
+    /// The mailbox has answered the request: the request says so, or its calendar item does.
+    private func isAnswered(_ request: MeetingMessage) async throws -> Bool {
+        if Self.isAnswer(request.myResponse) { return true }
+        guard let id = request.associatedCalendarItemId else { return false }
+        guard case .success(let item)? = try await source.calendarItems([id]).first else { return false }
+        return Self.isAnswer(item.myResponse)
+    }
+
+    private static func isAnswer(_ response: EWS.ResponseType?) -> Bool {
+        response == .accept || response == .tentative || response == .decline
+    }
+
+    // MARK: One page
+
+    /// What one message asks of the cleanup step, and whether it left the folder by itself.
+    private struct Handled {
+        var report: MessageReport
+        var cleanUp = false
+        var departed = false
+    }
+
+    /// Reads, decides and acts on one page; returns how many of its messages left the folder.
+    private mutating func process(_ page: [MessageSummary]) async throws -> Int {
+        let read = try await source.read(page.map(\.id))
+        var messages: [MeetingMessage] = []
+        for (summary, result) in zip(page, read) {
+            switch result {
+            case .success(let message): messages.append(message)
+            case .failure(let error) where error.kind == .notFound: continue  // gone meanwhile: nothing to do
+            case .failure(let error): try recordFailure(of: summary, error)
+            }
+        }
+        let superseded = Self.superseded(in: messages)
+        try await coverCalendar(for: messages.filter { $0.kind == .request })
+        var handled: [Handled] = []
+        for message in messages {
+            if clock.now >= deadline {
+                handled.append(
+                    Handled(report: report(message, action: "none", reason: "the time budget ran out", .deferred)))
+                continue
+            }
+            handled.append(try await handle(message, superseded: superseded.contains(message.id.id)))
+        }
+        var departed = handled.filter(\.departed).count
+        departed += try await cleanUp(&handled)
+        for entry in handled { try finish(entry.report) }
+        return departed
+    }
+
+    /// Requests replaced by a newer update of the same meeting on the same
+    /// page (PRODUCT.md 3); older pages were handled before, in arrival order.
+    private static func superseded(in messages: [MeetingMessage]) -> Set<String> {
+        var newest: [String: MeetingMessage] = [:]
+        var older = Set<String>()
+        for message in messages where message.kind == .request {
+            guard let uid = message.uid else { continue }
+            let key = uid + "|" + (message.recurrenceId.map(EWSDateTime.format) ?? "")
+            guard let other = newest[key] else {
+                newest[key] = message
+                continue
+            }
+            let newer =
+                (message.sequenceNumber ?? 0, message.received ?? .distantPast)
+                >= (other.sequenceNumber ?? 0, other.received ?? .distantPast)
+            older.insert(newer ? other.id.id : message.id.id)
+            if newer { newest[key] = message }
+        }
+        return older
+    }
+
+    /// Reads the calendar over the span of these requests' occurrences.
+    private mutating func coverCalendar(for requests: [MeetingMessage]) async throws {
+        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
+        let spans = requests.filter { !$0.isOrganizer && !$0.isOutOfDate }.flatMap(builder.occurrences(of:))
+        guard let start = spans.map(\.start).min(), let end = spans.map(\.end).max() else { return }
+        try await calendar.cover(DateInterval(start: start, end: max(end, start + 60)), from: source)
+    }
+
+    /// Removes, in batches, the messages whose handling succeeded; a removal
+    /// that fails turns the message's result into a failure (PRODUCT.md 7.4).
+    private func cleanUp(_ handled: inout [Handled]) async throws -> Int {
+        let positions = handled.indices.filter { handled[$0].cleanUp }
+        guard let sink, !positions.isEmpty else { return 0 }
+        let ids = positions.map { ItemId(handled[$0].report.itemId) }
+        let results = try await sink.cleanUp(ids, settings.cleanup)
+        var removed = 0
+        for (position, result) in zip(positions, results) {
+            switch result {
+            case .success: removed += 1
+            case .failure(let error) where error.kind == .notFound: removed += 1
+            case .failure(let error):
+                handled[position].report.result = .failed
+                handled[position].report.detail = "could not remove the message: \(error)"
+            }
+        }
+        return removed
+    }
+
+    // MARK: One message
+
+    private mutating func handle(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
+        if !dryRun, try journal.failureRuns(mailbox: address, item: message.id.id) >= settings.stuckAfterRuns {
+            return Handled(
+                report: report(
+                    message, action: "none", reason: "it failed in \(settings.stuckAfterRuns) runs in a row", .stuck))
+        }
+        switch message.kind {
+        case .request: return try await request(message, superseded: superseded)
+        case .response: return try await response(message)
+        case .cancellation: return try await cancellation(message)
+        case .other:
+            return Handled(report: report(message, action: "none", reason: "not a meeting message", .kept))
+        }
+    }
+
+    private func decide(_ message: MeetingMessage, occurrences: [DateInterval] = [], conflicting: Int = 0) -> Decision {
+        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
+        return policy.decide(builder.facts(for: message, occurrences: occurrences, conflicting: conflicting))
+    }
+
+    private mutating func request(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
+        if message.isOrganizer {
+            return Handled(
+                report: report(message, action: "none", reason: "this mailbox organizes the meeting", .ownMeeting))
+        }
+        guard let key = replyKey(message) else {
+            return try failed(
+                message, MailboxError(.refused, "the request has no UID, so a reply could not be recorded"))
+        }
+        if try message.isOutOfDate || superseded
+            || (journal.newestSequence(mailbox: address, uid: key.uid, recurrenceId: key.recurrenceId) ?? -1)
+                > key.sequence
+        {
+            return removal(
+                message, action: "delete", reason: "a newer update of the meeting replaced it", .superseded)
+        }
+        if let earlier = try journal.reply(key), earlier.state == .sent {
+            return removal(message, action: "delete", reason: "it was answered before", .alreadyAnswered)
+        }
+        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
+        let occurrences = builder.occurrences(of: message)
+        let tentativeIsBusy = policy.settings.tentativeIsBusy
+        let conflicting = occurrences.filter {
+            calendar.isBusy($0, excluding: message.uid, tentativeIsBusy: tentativeIsBusy)
+        }.count
+        let decision = decide(message, occurrences: occurrences, conflicting: conflicting)
+        var report = report(message, decision, .kept)
+        report.occurrencesChecked = occurrences.count
+        report.conflicts = conflicting
+        guard case .request(let action) = decision.action, let answer = Self.answer(action) else {
+            return Handled(report: report)
+        }
+        // The organizer asked for no responses: recorded, never sent (PRODUCT.md 3).
+        let sends = decision.sendReply && message.isResponseRequested
+        let reply = MeetingReply(answer, comment: sends ? decision.comment : nil, sendReply: sends)
+        guard let sink else {
+            book(message, occurrences, answer)
+            report.result = .planned
+            return Handled(report: report)
+        }
+        if sends, !(await pacer.admit(before: deadline)) {
+            report.result = .deferred
+            report.detail =
+                "the reply cap of \(settings.repliesPerMinute) a minute leaves no room before the time budget ends"
+            return Handled(report: report)
+        }
+        switch try journal.claimReply(
+            key, requestId: message.id.id, answer: Self.ledgerAnswer(answer), sendsReply: sends, run: run, at: clock.now
+        )
+        {
+        case .alreadySent:
+            if sends { await pacer.release() }
+            return removal(message, action: "delete", reason: "it was answered before", .alreadyAnswered)
+        case .unconfirmed:
+            if sends { await pacer.release() }
+            report.result = .unknownOutcome
+            report.detail = "an earlier reply's outcome is not known yet; it is checked before anything is sent"
+            return Handled(report: report)
+        case .granted:
+            break
+        }
+        switch try await sink.reply(to: message, with: reply) {
+        case .done:
+            try journal.settleReply(key, as: .sent, at: clock.now)
+            try journal.clearFailure(mailbox: address, item: message.id.id)
+            book(message, occurrences, answer)
+            report.result = sends ? .replied : .recorded
+            // Exchange moves an answered request to Deleted Items itself (PROTOCOL.md 5.4).
+            return Handled(report: report, departed: true)
+        case .refused(let error):
+            try journal.settleReply(key, as: .notSent, at: clock.now)
+            if sends { await pacer.release() }
+            return try failed(message, error, report)
+        case .unknown(let error):
+            try journal.settleReply(key, as: .unknown, at: clock.now)
+            report.result = .unknownOutcome
+            report.detail = "\(error); the next run re-reads the request before anything is sent again"
+            return Handled(report: report, departed: true)
+        }
+    }
+
+    private static func ledgerAnswer(_ answer: MeetingReply.Answer) -> ReplyAnswer {
+        switch answer {
+        case .accept: .accept
+        case .tentative: .tentative
+        case .decline: .decline
+        }
+    }
+
+    private static func answer(_ action: RequestAction) -> MeetingReply.Answer? {
+        switch action {
+        case .accept: .accept
+        case .tentative: .tentative
+        case .decline: .decline
+        case .skip: nil
+        }
+    }
+
+    /// Accepted meetings make later requests of the same pass conflict. A
+    /// series is booked with every occurrence in the span of calendar read,
+    /// as a calendar view would show it in the next run, so a run that was
+    /// interrupted decides the rest as an uninterrupted one would.
+    private mutating func book(_ message: MeetingMessage, _ occurrences: [DateInterval], _ answer: MeetingReply.Answer)
+    {
+        guard answer != .decline else { return }
+        var booked = occurrences
+        if let series = message.recurrence, let span = calendar.coveredSpan {
+            booked = series.occurrences(from: span.start, to: span.end, limit: FactsBuilder.maxOccurrences)
+                .map { DateInterval(start: $0.start, end: max($0.end, $0.start)) }
+        }
+        calendar.book(uid: message.uid, booked, tentative: answer == .tentative)
+    }
+
+    private func replyKey(_ message: MeetingMessage) -> ReplyKey? {
+        guard let uid = message.uid else { return nil }
+        return ReplyKey(
+            mailbox: address, uid: uid, recurrenceId: message.recurrenceId, sequence: message.sequenceNumber ?? 0)
+    }
+
+    private func response(_ message: MeetingMessage) async throws -> Handled {
+        let decision = decide(message)
+        var report = report(message, decision, .kept)
+        guard case .response(let action) = decision.action else { return Handled(report: report) }
+        switch action {
+        case .keep:
+            return Handled(report: report)
+        case .delete:
+            report.result = dryRun ? .planned : .deleted
+            return Handled(report: report, cleanUp: true)
+        case .apply:
+            switch try await source.organizerItem(for: message) {
+            case .failure(let error):
+                return try failed(message, error, report)
+            case .success(nil):
+                report.result = dryRun ? .planned : .orphaned
+                report.detail = "the meeting is no longer on the organizer's calendar"
+                return Handled(report: report, cleanUp: true)
+            case .success(let item?):
+                if Self.shows(message, on: item) {
+                    report.result = dryRun ? .planned : .applied
+                    return Handled(report: report, cleanUp: true)
+                }
+                let waited = clock.now.timeIntervalSince(message.received ?? clock.now)
+                report.result = waited >= settings.pendingGrace ? .stuckPending : .pending
+                report.detail = "the organizer's calendar item does not show this response yet"
+                return Handled(report: report)
+            }
+        }
+    }
+
+    /// The organizer's item records this response: the attendee's answer
+    /// matches, and was recorded no earlier than the response was sent
+    /// (PRODUCT.md 2, step 5; LastResponseTime has whole seconds).
+    private static func shows(_ response: MeetingMessage, on item: CalendarItem) -> Bool {
+        guard let sender = response.from?.smtpAddress ?? response.from?.address,
+            let attendee = item.attendee(sender), attendee.response == response.responseType
+        else { return false }
+        guard let sent = response.sent else { return true }
+        return (attendee.lastResponseTime ?? .distantPast) >= sent.addingTimeInterval(-1)
+    }
+
+    private func cancellation(_ message: MeetingMessage) async throws -> Handled {
+        let decision = decide(message)
+        var report = report(message, decision, .kept)
+        guard case .cancellation(.remove) = decision.action else { return Handled(report: report) }
+        guard let sink else {
+            report.result = .planned
+            return Handled(report: report)
+        }
+        switch try await sink.removeCancelledMeeting(message) {
+        case .done:
+            try journal.clearFailure(mailbox: address, item: message.id.id)
+            report.result = .removed
+            return Handled(report: report, departed: true)
+        case .refused(let error):
+            return try failed(message, error, report)
+        case .unknown(let error):
+            report.result = .unknownOutcome
+            report.detail = "\(error); the next run looks again"
+            return Handled(report: report, departed: true)
+        }
+    }
+
+    // MARK: Reports and failures
+
+    /// A message the bot removes without a rule (superseded, answered before).
+    private func removal(
+        _ message: MeetingMessage, action: String, reason: String, _ result: MessageReport.Result
+    ) -> Handled {
+        Handled(report: report(message, action: action, reason: reason, dryRun ? .planned : result), cleanUp: true)
+    }
+
+    /// A failed action: reported, counted towards "stuck" across runs.
+    private func failed(
+        _ message: MeetingMessage, _ error: MailboxError, _ base: MessageReport? = nil
+    ) throws -> Handled {
+        var report = base ?? report(message, action: "none", reason: "it could not be handled", .failed)
+        report.detail = error.description
+        report.result = try failureResult(item: message.id.id, error)
+        return Handled(report: report)
+    }
+
+    private func failureResult(item: String, _ error: MailboxError) throws -> MessageReport.Result {
+        guard !dryRun else { return .failed }
+        let runs = try journal.recordFailure(
+            mailbox: address, item: item, error: error.description, run: run, at: clock.now)
+        return runs >= settings.stuckAfterRuns ? .stuck : .failed
+    }
+
+    /// A message that could not be read at all.
+    private mutating func recordFailure(of summary: MessageSummary, _ error: MailboxError) throws {
+        var report = MessageReport(
+            itemId: summary.id.id, kind: Self.kindName(summary.kind), received: summary.received, action: "none",
+            reason: "it could not be read", result: .failed, detail: error.description)
+        report.result = try failureResult(item: summary.id.id, error)
+        try finish(report)
+    }
+
+    private func report(_ message: MeetingMessage, _ decision: Decision, _ result: MessageReport.Result)
+        -> MessageReport
+    {
+        var report = report(message, action: decision.action.description, reason: decision.reason, result)
+        report.rule = decision.rule
+        return report
+    }
+
+    private func report(
+        _ message: MeetingMessage, action: String, reason: String, _ result: MessageReport.Result
+    ) -> MessageReport {
+        MessageReport(
+            itemId: message.id.id, kind: Self.kindName(message.kind), subject: message.subject,
+            organizer: message.kind == .response ? address : FactsBuilder.person(message.organizer).address,
+            from: FactsBuilder.person(message.from).address, start: message.start, end: message.end,
+            uid: message.uid, recurrenceId: message.recurrenceId, sequence: message.sequenceNumber,
+            received: message.received, action: action, reason: reason, result: result)
+    }
+
+    private static func kindName(_ kind: MeetingMessageKind) -> String {
+        switch kind {
+        case .request: "request"
+        case .response: "response"
+        case .cancellation: "cancellation"
+        case .other: "other"
+        }
+    }
+
+    /// Keeps the report and writes it to the journal.
+    private mutating func finish(_ report: MessageReport) throws {
+        reports.append(report)
+        try journal.record(
+            JournalEntry(
+                runId: run, mailbox: address, itemId: report.itemId, uid: report.uid, recurrenceId: report.recurrenceId,
+                sequence: report.sequence, kind: report.kind, organizer: report.organizer, subject: report.subject,
+                start: report.start, rule: report.rule, action: report.action, reason: report.reason,
+                result: report.result.rawValue, detail: report.detail, decidedAt: clock.now, dryRun: dryRun))
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MeetingBot
+
+/// `meetingbot run`: one pass over the configured mailboxes (PRODUCT.md 6).
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Process the configured mailboxes once: decide, act, clean up, record and report.",
+        discussion: BotExitCode.helpText)
+
+    @Option(help: "The configuration file.")
+    var config = "/etc/meetingbot/config.yml"
+
+    @Flag(help: "Only read: report what a real run would do, and change nothing.")
+    var dryRun = false
+
+    @Option(name: .customLong("mailbox"), help: "Process only this mailbox (repeatable).")
+    var mailboxes: [String] = []
+
+    @Option(help: "The report's format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: ReportFormat = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        let logger = logging.bootstrap()
+        let status = await BotLauncher(
+            configPath: config, dryRun: dryRun, mailboxes: mailboxes, logger: logger
+        ).launch { report in
+            try write(format.renderer.render(report))
+        }
+        throw ExitCode(status.rawValue)
+    }
+
+    private func write(_ text: String) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        // Written next to the target and renamed, so a reader never sees half a report.
+        let url = URL(fileURLWithPath: output)
+        try Data(text.utf8).write(to: url, options: .atomic)
+    }
+}
+
+extension ReportFormat: ExpressibleByArgument {}
+
+/// `--log-format` and `--verbose`, shared by the commands that log.
+struct LoggingOptions: ParsableArguments {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "How log lines on standard error look: text or json (one object per line, for log shippers).")
+    var logFormat: Format = .text
+
+    @Flag(name: .shortAndLong, help: "Log what each mailbox does, not only problems.")
+    var verbose = false
+
+    /// Logs go to standard error, quiet (warnings and errors only) unless
+    /// --verbose, so that cron mails only problems (PRODUCT.md 6).
+    func bootstrap() -> Logger {
+        let level: Logger.Level = verbose ? .info : .warning
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler =
+                format == .json ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return Logger(label: "meetingbot")
+    }
+}
