@@ -239,4 +239,20 @@ extension Journal {
                     .select(max(C.sequence)))
         }
     }
+
+    /// The newest reply that went out for this meeting or occurrence: the
+    /// mailbox's last answer as the bot gave it (a declined meeting leaves
+    /// nothing on the calendar to read it from).
+    public func lastSentReply(mailbox: String, uid: String, recurrenceId: Date?) throws(JournalError) -> ReplyRecord? {
+        let key = ReplyKey(mailbox: mailbox, uid: uid, recurrenceId: recurrenceId, sequence: 0)
+        typealias C = ReplyRecord.Columns
+        return try read { db in
+            try ReplyRecord
+                .filter(C.mailbox == key.mailbox && C.uid == key.uid)
+                .filter(C.recurrenceId == key.storedRecurrenceId)
+                .filter(C.state == ReplyState.sent)
+                .order(C.sequence.desc)
+                .fetchOne(db)
+        }
+    }
 }

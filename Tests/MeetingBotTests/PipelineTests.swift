@@ -14,6 +14,10 @@ import Testing
         internal_domains: [contoso.com]
         working_hours: { days: [mon, tue, wed, thu, fri], from: "08:00", to: "18:00" }
         requests:
+          - name: quiet-update
+            when: { request_type: informational_update, current_answer: accepted }
+            then: accept
+            send_reply: false
           - name: outside-hours
             when: { within_working_hours: false }
             then: decline
@@ -99,6 +103,14 @@ import Testing
             timezone: Europe/Berlin
             resources: [room@contoso.com]
             recurrence: { pattern: daily, count: 3 }
+          - organizer: ann@contoso.com
+            subject: Agenda
+            start: "2026-03-11T09:00:00Z"
+            end: "2026-03-11T10:00:00Z"
+            resources: [room@contoso.com]
+            responses: { room@contoso.com: accept }
+            update: { subject: Agenda (v2) }
+          - { organizer: ann@contoso.com, subject: Quiet, start: "2026-03-11T13:00:00Z", end: "2026-03-11T14:00:00Z", resources: [room@contoso.com], response_requested: false }
           - { organizer: bob@fabrikam.com, subject: External, start: "2026-03-09T09:00:00Z", end: "2026-03-09T10:00:00Z", resources: [room@contoso.com] }
           - { organizer: ann@contoso.com, subject: Offsite, start: "2026-03-10T09:00:00Z", end: "2026-03-10T10:00:00Z", resources: [room@contoso.com], cancelled: true }
           - { organizer: ann@contoso.com, subject: Lab booking, start: "2026-03-04T13:00:00Z", end: "2026-03-04T14:00:00Z", resources: [lab@contoso.com], responses: { lab@contoso.com: accept }, cancelled: true }
@@ -149,6 +161,10 @@ import Testing
         // The daily series runs into Saturday and Sunday.
         #expect(outcome("Into the weekend") == ("outside-hours", "decline", .replied))
         #expect(outcome("External") == ("others", "tentative", .replied))
+        // An informational update of a meeting already accepted: accepted again without a reply.
+        #expect(outcome("Agenda (v2)") == ("quiet-update", "accept", .recorded))
+        // The organizer asked for no responses: recorded, whatever the rule's send_reply.
+        #expect(outcome("Quiet") == ("staff", "accept", .recorded))
 
         // Every message of the room has a reason in the report.
         let room = try #require(run.mailboxes.first { $0.address == "room@contoso.com" })
@@ -181,7 +197,12 @@ import Testing
         #expect(answers["Accepted: Planning"] == ["Accept"])
         #expect(answers["Declined: Clash"] == ["Decline"])
         #expect(answers["Declined: Second come"] == nil)  // Pat organized that one.
-        #expect(toAnn.count == 7, "\(toAnn.map(\.subject))")
+        // Seven replies of the bot, and the room's own answer to Agenda from the fixture;
+        // nothing for the quiet update or for Quiet.
+        #expect(toAnn.count == 8, "\(toAnn.map(\.subject))")
+        #expect(!toAnn.contains { $0.subject.contains("Agenda (v2)") || $0.subject.contains("Quiet") })
+        #expect(calendar["Agenda (v2)"] == "Accept")
+        #expect(calendar["Quiet"] == "Accept")
         #expect(
             state.items("pat@contoso.com", "inbox").filter { $0.kind == "meetingResponse" }.map(\.subject)
                 == ["Declined: Second come"])

@@ -103,6 +103,7 @@ import Testing
             "busy:calls=2:value=50", "503:ops=CreateItem:calls=6,7", "503-after:ops=CreateItem:calls=9",
             "drop:ops=CreateItem:calls=12", "item-error:ops=GetItem:calls=3:code=ErrorInternalServerError",
             "item-error:ops=CreateItem:calls=15:code=ErrorInternalServerError",
+            "item-warning:ops=GetItem:calls=5:items=2",
         ].map { try FaultRule(parsing: $0) }
         let reference = try await Self.harness(fixture)
         defer { Task { await reference.stop() } }
@@ -147,6 +148,38 @@ import Testing
         }
         // And no slower than the cap: two minutes for five replies.
         #expect(times[4].timeIntervalSince(times[0]) < 121)
+    }
+}
+
+@Suite struct BudgetTests {
+    /// What does not fit in the time budget waits for the next run: with one
+    /// reply a minute and 90 seconds, a run sends two replies of five.
+    @Test func whatTheBudgetLeavesWaitsForTheNextRun() async throws {
+        let meetings = (0..<5).map {
+            "  - { organizer: ann@contoso.com, subject: Meeting \($0), start: \"2026-03-0\($0 + 3)T09:00:00Z\", end: \"2026-03-0\($0 + 3)T10:00:00Z\", resources: [room@contoso.com] }"
+        }.joined(separator: "\n")
+        let fixture = """
+            clock: "\(PipelineTests.clock)"
+            mailboxes:
+              - { address: room@contoso.com, password: secret }
+              - { address: ann@contoso.com, password: secret }
+            meetings:
+            \(meetings)
+            """
+        let harness = try await SafetyTests.harness(fixture, extra: "replies_per_minute: 1\ntime_budget: 90s")
+        defer { Task { await harness.stop() } }
+        let (first, report, _) = await harness.run()
+        #expect(first == .success)
+        #expect(report?.messages.filter { $0.result == .replied }.count == 2)
+        #expect(report?.messages.filter { $0.result == .deferred }.count == 3)
+        #expect(harness.responsesReceived(by: "ann@contoso.com").count == 2)
+        var runs = 1
+        while harness.responsesReceived(by: "ann@contoso.com").count < 5, runs < 5 {
+            _ = await harness.run()
+            runs += 1
+        }
+        #expect(harness.responsesReceived(by: "ann@contoso.com").count == 5)
+        #expect(runs == 3)
     }
 }
 

@@ -66,9 +66,19 @@ public struct Fixture: Codable, Sendable {
         public var responses: [String: String]?
         /// A new start and end sent as a full update.
         public var moveTo: MoveSpec?
+        /// A new subject or location sent as an update after that: informational
+        /// for the attendees who answered (MS-OXWSMTGS 2.2.5.9).
+        public var update: UpdateSpec?
+        /// False when the organizer asks for no responses (IsResponseRequested).
+        public var responseRequested: Bool?
         public var cancelled: Bool?
         public var timezone: String?
         public var recurrence: RecurrenceSpec?
+    }
+
+    public struct UpdateSpec: Codable, Sendable {
+        public var subject: String?
+        public var location: String?
     }
 
     public struct MoveSpec: Codable, Sendable {
@@ -141,6 +151,8 @@ extension Fixture.MeetingSpec {
         case organizer, subject, start, end, location, body, attendees, optional, resources, responses, cancelled
         case timezone, recurrence
         case moveTo = "move_to"
+        case update
+        case responseRequested = "response_requested"
     }
 }
 

@@ -139,6 +139,7 @@ struct FixturePlayer {
                 StoredAttendee(address: store.mailbox($0)?.address ?? StoredAddress(email: $0), role: role)
             }
         }
+        item.isResponseRequested = spec.responseRequested
         var meeting = try store.createMeeting(item, invitations: "SendToAllAndSaveCopy", now: now)
         for (attendee, answer) in (spec.responses ?? [:]).sorted(by: { $0.key < $1.key }) {
             guard let kind = MeetingAnswer(fixtureName: answer) else {
@@ -160,6 +161,19 @@ struct FixturePlayer {
             try store.publishChanges(
                 of: meeting.id, before: before, changed: ["calendar:Start", "calendar:End"],
                 sending: "SendToAllAndSaveCopy", now: now)
+        }
+        if let update = spec.update {
+            let now = tick()
+            let before = meeting
+            var changed: Set<String> = []
+            if update.subject != nil { changed.insert("item:Subject") }
+            if update.location != nil { changed.insert("calendar:Location") }
+            meeting = try store.update(meeting.id, now: now) {
+                $0.subject = update.subject ?? $0.subject
+                $0.location = update.location ?? $0.location
+            }
+            try store.publishChanges(
+                of: meeting.id, before: before, changed: changed, sending: "SendToAllAndSaveCopy", now: now)
         }
         if spec.cancelled == true {
             try store.cancelMeeting(meeting.id, note: nil, saveCopy: true, now: tick())

@@ -28,7 +28,10 @@ struct FactsBuilder {
     /// over five years has under 2,000) are not checked one by one.
     static let maxOccurrences = 5_000
 
-    func facts(for message: MeetingMessage, occurrences: [DateInterval], conflicting: Int) -> MeetingFacts {
+    /// `answer` is the mailbox's current answer to the meeting, as the pass found it.
+    func facts(
+        for message: MeetingMessage, occurrences: [DateInterval], conflicting: Int, answer: EWS.ResponseType? = nil
+    ) -> MeetingFacts {
         let kind: MessageKind =
             switch message.kind {
             case .response: .response
@@ -48,7 +51,7 @@ struct FactsBuilder {
                 MeetingFacts.Recurrence(occurrences: $0.occurrenceCount, seriesEnd: $0.lastOccurrence?.end)
             },
             occurrences: occurrences.map { MeetingFacts.Occurrence(start: $0.start, end: $0.end) },
-            currentAnswer: Self.currentAnswer(message.myResponse),
+            currentAnswer: Self.currentAnswer(answer ?? message.myResponse),
             checkedOccurrences: max(occurrences.count, 1), conflictingOccurrences: conflicting,
             attendees: message.attendees.compactMap { $0.mailbox.smtpAddress ?? $0.mailbox.address },
             requestType: Self.requestType(message.requestType), sensitivity: Self.sensitivity(message.sensitivity),

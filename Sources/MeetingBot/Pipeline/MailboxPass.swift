@@ -214,9 +214,31 @@ struct MailboxPass {
         }
     }
 
-    private func decide(_ message: MeetingMessage, occurrences: [DateInterval] = [], conflicting: Int = 0) -> Decision {
+    private func decide(
+        _ message: MeetingMessage, occurrences: [DateInterval] = [], conflicting: Int = 0,
+        answer: EWS.ResponseType? = nil
+    ) -> Decision {
         let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
-        return policy.decide(builder.facts(for: message, occurrences: occurrences, conflicting: conflicting))
+        return policy.decide(
+            builder.facts(for: message, occurrences: occurrences, conflicting: conflicting, answer: answer))
+    }
+
+    /// The mailbox's current answer to the meeting (PRODUCT.md 2, step 3):
+    /// its calendar item's MyResponseType when it has one (accepted or
+    /// tentative), else the last reply the journal says went out (a decline
+    /// leaves no calendar item), else what the request says.
+    private func currentAnswer(_ message: MeetingMessage, _ key: ReplyKey) throws -> EWS.ResponseType? {
+        if let entry = calendar.entries.first(where: { $0.uid == key.uid && Self.isAnswer($0.myResponse) }) {
+            return entry.myResponse
+        }
+        if let last = try journal.lastSentReply(mailbox: address, uid: key.uid, recurrenceId: key.recurrenceId) {
+            switch last.answer {
+            case .accept: return .accept
+            case .tentative: return .tentative
+            case .decline: return .decline
+            }
+        }
+        return message.myResponse
     }
 
     private mutating func request(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
@@ -244,7 +266,8 @@ struct MailboxPass {
         let conflicting = occurrences.filter {
             calendar.isBusy($0, excluding: message.uid, tentativeIsBusy: tentativeIsBusy)
         }.count
-        let decision = decide(message, occurrences: occurrences, conflicting: conflicting)
+        let decision = decide(
+            message, occurrences: occurrences, conflicting: conflicting, answer: try currentAnswer(message, key))
         var report = report(message, decision, .kept)
         report.occurrencesChecked = occurrences.count
         report.conflicts = conflicting
