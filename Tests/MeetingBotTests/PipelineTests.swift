@@ -111,6 +111,7 @@ import Testing
             responses: { room@contoso.com: accept }
             update: { subject: Agenda (v2) }
           - { organizer: ann@contoso.com, subject: Quiet, start: "2026-03-11T13:00:00Z", end: "2026-03-11T14:00:00Z", resources: [room@contoso.com], response_requested: false }
+          - { organizer: room@contoso.com, subject: Room's own, start: "2026-03-12T13:00:00Z", end: "2026-03-12T14:00:00Z", attendees: [ann@contoso.com, room@contoso.com] }
           - { organizer: bob@fabrikam.com, subject: External, start: "2026-03-09T09:00:00Z", end: "2026-03-09T10:00:00Z", resources: [room@contoso.com] }
           - { organizer: ann@contoso.com, subject: Offsite, start: "2026-03-10T09:00:00Z", end: "2026-03-10T10:00:00Z", resources: [room@contoso.com], cancelled: true }
           - { organizer: ann@contoso.com, subject: Lab booking, start: "2026-03-04T13:00:00Z", end: "2026-03-04T14:00:00Z", resources: [lab@contoso.com], responses: { lab@contoso.com: accept }, cancelled: true }
@@ -176,8 +177,10 @@ import Testing
         #expect(room.messages.filter { $0.subject == "Moved" && $0.result == .replied }.count == 1)
         #expect(room.messages.first { $0.kind == "cancellation" }?.result == .removed)
 
-        // The room's inbox is empty; its calendar holds what it accepted.
-        #expect(state.items("room@contoso.com", "inbox").isEmpty, "\(state.subjects("room@contoso.com", "inbox"))")
+        // A request for the room's own meeting is reported, never answered, and stays.
+        #expect(outcome("Room's own").2 == .ownMeeting)
+        // Otherwise the room's inbox is empty; its calendar holds what it accepted.
+        #expect(state.subjects("room@contoso.com", "inbox") == ["Room's own"])
         let calendar = Dictionary(
             state.items("room@contoso.com", "calendar").map { ($0.subject, $0.myResponseType ?? "") },
             uniquingKeysWith: { a, _ in a })

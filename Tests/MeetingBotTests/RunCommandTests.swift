@@ -79,6 +79,34 @@ import Testing
         #expect(harness.server.sandbox.recordedResponses.isEmpty)
     }
 
+    @Test func theReportGoesToAFileAndLogsCanBeJSON() async throws {
+        let harness = try await Self.harness()
+        defer { Task { await harness.stop() } }
+        let file = harness.directory.appendingPathComponent("report.json")
+        let (status, output, errors) = try harness.runProcess(
+            ["--format", "json", "--output", file.path, "--log-format", "json", "--verbose"])
+        #expect(status == 0)
+        #expect(output.isEmpty)
+        let report = try JSONDecoder.iso8601.decode(RunReport.self, from: try Data(contentsOf: file))
+        #expect(report.messages.map(\.subject) == ["Planning"])
+        #expect(report.calls["CreateItem"] == 1)
+        let lines = errors.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] != nil && object?["message"] != nil, "\(line)")
+        }
+    }
+
+    @Test func anUnknownMailboxExits2() async throws {
+        let harness = try await Self.harness()
+        defer { Task { await harness.stop() } }
+        let (status, _, errors) = try harness.runProcess(["--mailbox", "nobody@contoso.com"])
+        #expect(status == 2)
+        #expect(errors.contains("no mailbox nobody@contoso.com is configured"))
+        #expect(harness.server.sandbox.recordedResponses.isEmpty)
+    }
+
     @Test func aWrongPasswordExits3AndLeaksNothing() async throws {
         let harness = try await Self.harness()
         defer { Task { await harness.stop() } }

@@ -71,7 +71,9 @@ struct MailboxPass {
     }
 
     private func finish(_ status: MailboxReport.Status, _ error: String? = nil) -> MailboxReport {
-        MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
+        let counts = Dictionary(grouping: reports, by: \.result.rawValue).map { "\($0.value.count) \($0.key)" }.sorted()
+        logger.info("\(address): \(status.rawValue), \(reports.count) messages: \(counts.joined(separator: ", "))")
+        return MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
     }
 
     // MARK: Replies whose outcome a previous run did not learn
@@ -242,7 +244,9 @@ struct MailboxPass {
     }
 
     private mutating func request(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
-        if message.isOrganizer {
+        // Exchange refuses to let the organizer answer (PROTOCOL.md 5.1); a
+        // server that does not say IsOrganizer still names the organizer.
+        if message.isOrganizer || FactsBuilder.person(message.organizer).address.lowercased() == address.lowercased() {
             return Handled(
                 report: report(message, action: "none", reason: "this mailbox organizes the meeting", .ownMeeting))
         }
