@@ -248,6 +248,53 @@ import Testing
     }
 }
 
+/// An internal organizer named by a legacy Exchange DN (PROTOCOL.md 6.5).
+@Suite struct ExchangeAddressTests {
+    static let fixture = """
+        clock: "\(PipelineTests.clock)"
+        mailboxes:
+          - { address: room@contoso.com, password: secret }
+          - { address: ann@contoso.com, password: secret, routing_type: EX }
+        meetings:
+          - { organizer: ann@contoso.com, subject: Planning, start: "2026-03-04T09:00:00Z", end: "2026-03-04T10:00:00Z", resources: [room@contoso.com] }
+        """
+
+    static let rules = """
+        version: 1
+        timezone: Europe/Berlin
+        internal_domains: [contoso.com]
+        requests:
+          - { name: external, when: { organizer: external }, then: decline }
+          - { name: staff, when: { organizer: internal }, then: accept }
+          - { name: others, then: tentative }
+        """
+
+    static func run(faults: [FaultRule] = []) async throws -> MessageReport? {
+        let mailboxes = "  - { address: room@contoso.com, rules: room.yml }"
+        let harness = try await BotHarness(
+            fixture: fixture, rules: ["room.yml": rules], mailboxes: mailboxes, faults: faults)
+        defer { Task { await harness.stop() } }
+        try harness.configuration(mailboxes: mailboxes, extra: "", user: "room@contoso.com").write(
+            to: harness.configFile, atomically: true, encoding: .utf8)
+        return await harness.run().1?.messages.first
+    }
+
+    @Test func aResolvedOrganizerIsInternal() async throws {
+        let message = try #require(try await Self.run())
+        #expect(message.rule == "staff")
+        #expect(message.organizer == "ann@contoso.com")
+    }
+
+    @Test func anUnresolvedOrganizerIsNotTakenForAnExternalOne() async throws {
+        let message = try #require(
+            try await Self.run(faults: [
+                try FaultRule(parsing: "item-error:ops=ResolveNames:code=ErrorNameResolutionNoResults")
+            ]))
+        #expect(message.rule == "others")
+        #expect(message.detail?.contains("could not be resolved") == true)
+    }
+}
+
 extension BotHarness {
     /// The organizer deletes its meeting `subject` without telling anyone.
     func deleteOrganizersItem(_ subject: String, of organizer: String) async throws {

@@ -98,6 +98,19 @@ import Testing
         }
     }
 
+    @Test func aDamagedJournalExits2AndNothingIsSent() async throws {
+        let harness = try await Self.harness()
+        defer { Task { await harness.stop() } }
+        try FileManager.default.createDirectory(at: harness.stateDirectory, withIntermediateDirectories: true)
+        try Data(repeating: 0x5A, count: 8192).write(
+            to: harness.stateDirectory.appendingPathComponent("journal.sqlite"))
+        let (status, _, errors) = try harness.runProcess()
+        #expect(status == 2)
+        #expect(errors.contains("journal"), "\(errors)")
+        #expect(harness.server.sandbox.recordedResponses.isEmpty)
+        #expect(harness.responsesReceived(by: "ann@contoso.com").isEmpty)
+    }
+
     @Test func anUnknownMailboxExits2() async throws {
         let harness = try await Self.harness()
         defer { Task { await harness.stop() } }

@@ -475,12 +475,18 @@ struct MailboxPass {
     private func report(
         _ message: MeetingMessage, action: String, reason: String, _ result: MessageReport.Result
     ) -> MessageReport {
-        MessageReport(
+        var report = MessageReport(
             itemId: message.id.id, kind: Self.kindName(message.kind), subject: message.subject,
             organizer: message.kind == .response ? address : FactsBuilder.person(message.organizer).address,
             from: FactsBuilder.person(message.from).address, start: message.start, end: message.end,
             uid: message.uid, recurrenceId: message.recurrenceId, sequence: message.sequenceNumber,
             received: message.received, action: action, reason: reason, result: result)
+        // An Exchange address the server could not resolve is neither internal
+        // nor external to the rules (PROTOCOL.md 6.5): say so.
+        if message.organizer?.isUnresolved == true {
+            report.detail = "the organizer's Exchange address could not be resolved to SMTP"
+        }
+        return report
     }
 
     private static func kindName(_ kind: MeetingMessageKind) -> String {
