@@ -13,18 +13,24 @@ import Foundation
 /// and never the request's own items (same UID). Requests accepted earlier
 /// in this pass count, so of two overlapping requests the earlier one wins.
 struct BusyCalendar {
-    private(set) var entries: [CalendarEntry] = []
+    private var entries = TimeIndex<CalendarEntry>()
     private var loaded: [DateInterval] = []
     private var seen = Set<String>()
+    /// The mailbox's answer to each meeting on the calendar, by UID.
+    private(set) var answers: [String: ResponseType] = [:]
     /// Meetings accepted (or tentatively accepted) in this pass.
-    private var booked: [(uid: String?, interval: DateInterval, tentative: Bool)] = []
+    private var booked = TimeIndex<(uid: String?, tentative: Bool)>()
 
     /// Reads whatever part of [start, end) has not been read yet.
     mutating func cover(_ span: DateInterval, from source: any MeetingSource) async throws(MailboxError) {
         for gap in gaps(in: span) {
             for entry in try await source.calendar(from: gap.start, to: gap.end) where seen.insert(key(entry)).inserted
             {
-                entries.append(entry)
+                entries.insert(entry, start: entry.start, end: entry.end)
+                if let uid = entry.uid, let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer)
+                {
+                    answers[uid] = answer
+                }
             }
             loaded.append(gap)
         }
@@ -56,14 +62,13 @@ struct BusyCalendar {
 
     /// Records a meeting accepted in this pass, so later requests see it.
     mutating func book(uid: String?, _ intervals: [DateInterval], tentative: Bool) {
-        for interval in intervals { booked.append((uid, interval, tentative)) }
+        for interval in intervals { booked.insert((uid, tentative), start: interval.start, end: interval.end) }
     }
 
     /// Whether `interval` overlaps something busy, leaving out the items of
     /// the meeting `uid` itself.
     func isBusy(_ interval: DateInterval, excluding uid: String?, tentativeIsBusy: Bool) -> Bool {
-        func overlaps(_ start: Date, _ end: Date) -> Bool { start < interval.end && interval.start < end }
-        for entry in entries where overlaps(entry.start, entry.end) {
+        for entry in entries.overlapping(interval) {
             if let uid, entry.uid == uid { continue }
             if entry.isCancelled || entry.myResponse == .noResponseReceived { continue }
             switch entry.freeBusy {
@@ -74,9 +79,44 @@ struct BusyCalendar {
             default: continue
             }
         }
-        return booked.contains { booking in
-            (uid == nil || booking.uid != uid) && overlaps(booking.interval.start, booking.interval.end)
-                && (!booking.tentative || tentativeIsBusy)
+        return booked.overlapping(interval).contains { booking in
+            (uid == nil || booking.uid != uid) && (!booking.tentative || tentativeIsBusy)
         }
+    }
+}
+
+/// Values with a time span, kept sorted by start, so that finding those
+/// overlapping an interval costs a binary search plus what overlaps, not a
+/// pass over every value: a pass checks each occurrence of each request.
+struct TimeIndex<Value> {
+    private var items: [(start: Date, end: Date, value: Value)] = []
+    /// The longest span held: a value starting that long before an
+    /// interval may still overlap it.
+    private var longest: TimeInterval = 0
+
+    mutating func insert(_ value: Value, start: Date, end: Date) {
+        items.insert((start, max(end, start), value), at: firstIndex(startingAtOrAfter: start))
+        longest = max(longest, end.timeIntervalSince(start))
+    }
+
+    /// The values whose span overlaps [interval.start, interval.end).
+    func overlapping(_ interval: DateInterval) -> [Value] {
+        var found: [Value] = []
+        var i = firstIndex(startingAtOrAfter: interval.start - longest)
+        while i < items.count, items[i].start < interval.end {
+            if items[i].end > interval.start { found.append(items[i].value) }
+            i += 1
+        }
+        return found
+    }
+
+    private func firstIndex(startingAtOrAfter date: Date) -> Int {
+        var low = 0
+        var high = items.count
+        while low < high {
+            let middle = (low + high) / 2
+            if items[middle].start < date { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

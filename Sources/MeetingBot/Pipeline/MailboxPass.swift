@@ -230,9 +230,7 @@ struct MailboxPass {
     /// tentative), else the last reply the journal says went out (a decline
     /// leaves no calendar item), else what the request says.
     private func currentAnswer(_ message: MeetingMessage, _ key: ReplyKey) throws -> EWS.ResponseType? {
-        if let entry = calendar.entries.first(where: { $0.uid == key.uid && Self.isAnswer($0.myResponse) }) {
-            return entry.myResponse
-        }
+        if let answer = calendar.answers[key.uid] { return answer }
         if let last = try journal.lastSentReply(mailbox: address, uid: key.uid, recurrenceId: key.recurrenceId) {
             switch last.answer {
             case .accept: return .accept
