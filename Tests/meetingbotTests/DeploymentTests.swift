@@ -173,6 +173,9 @@ import Testing
         #expect(try Self.dockerfileUser() != 0)
         #expect(stages.last?.contains("\nUSER meetingbot\n") == true)
         #expect(stages.last?.contains("COPY --from=build /out/meetingbot /usr/local/bin/meetingbot") == true)
+        // `COPY . .` must not send the local build or the test tools into the image.
+        let ignored = try Self.text(".dockerignore").split(separator: "\n")
+        #expect(ignored.contains(".build") && ignored.contains(".venv"))
     }
 
     /// The runtime image holds the libraries the binary links and no others:
