@@ -25,6 +25,15 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Where to write the configuration, the journal and the report (default: a new temporary folder).")
     var directory: String?
 
+    func validate() throws {
+        let files =
+            [fixture] + DemoTour.rulesFiles.sorted().map { URL(fileURLWithPath: rules).appendingPathComponent($0).path }
+        if let missing = files.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+            throw ValidationError(
+                "\(missing) is not there: run the demo from the repository's root, or name --fixture and --rules")
+        }
+    }
+
     func run() async throws {
         let folder =
             directory.map { URL(fileURLWithPath: $0) }

@@ -16,8 +16,10 @@ struct DemoTour {
         ("room@contoso.com", "room.yml"), ("hall@contoso.com", "room.yml"),
         ("events@contoso.com", "organizer.yml"), ("board@contoso.com", "organizer.yml"),
     ]
+    /// The shipped rules files the demo uses.
+    static var rulesFiles: Set<String> { Set(mailboxes.map(\.1)) }
     /// The account the bot signs in with, and its password (the fixture's).
-    static let account = ("meetingbot@contoso.com", "secret")
+    static let account = (address: "meetingbot@contoso.com", password: "secret")
     /// The format of the report written to a file.
     static let reportFormat = ReportFormat.json
 
@@ -92,7 +94,7 @@ struct DemoTour {
         try FileManager.default.createDirectory(
             at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let password = directory.appendingPathComponent("password")
-        try Data(Self.account.1.utf8).write(to: password)
+        try Data(Self.account.password.utf8).write(to: password)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: password.path)
         let mailboxes = Self.mailboxes.map { address, file in
             "  - { address: \(address), rules: \(Self.quoted(rules.appendingPathComponent(file).path)), "
@@ -102,7 +104,7 @@ struct DemoTour {
             # Written by meetingbot demo: the sandbox at this URL is gone when the demo ends.
             exchange:
               url: \(url)
-              auth: { type: basic, username: \(Self.account.0), password_file: password }
+              auth: { type: basic, username: \(Self.account.address), password_file: password }
             mailboxes:
             \(mailboxes.joined(separator: "\n"))
             state_dir: state
