@@ -4,7 +4,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export MEETINGBOT_SHARED := $(SHARED)
 
-.PHONY: setup build test demo benchmark rules-docs clean format
+.PHONY: setup build test demo sandbox benchmark rules-docs clean format
 
 setup:
 	bash scripts/setup.sh
@@ -19,11 +19,18 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
-# Until the bot lands, the tour is the sandbox itself: it serves the bundled demo
-# mailboxes on http://127.0.0.1:8080/EWS/Exchange.asmx until Ctrl-C.
+# The tour (meetingbot demo): a sandbox on a free loopback port with the demo
+# mailboxes, a dry run and a real run of the bot with the shipped rules, the
+# history and the report on file; then it stops the sandbox. No configuration.
 demo: setup
 	$(SWIFT) build --product meetingbot
-	$(SWIFT) run meetingbot sandbox --fixture scripts/demo-fixture.yml --port 8080 --schema $(SHARED)/ews/schema
+	$$($(SWIFT) build --show-bin-path)/meetingbot demo
+
+# The demo's mailboxes in a sandbox that stays up (Ctrl-C stops it), for trying
+# the bot or exchangelib by hand on http://127.0.0.1:8080/EWS/Exchange.asmx.
+sandbox: setup
+	$(SWIFT) build --product meetingbot
+	$$($(SWIFT) build --show-bin-path)/meetingbot sandbox --fixture scripts/demo-fixture.yml --port 8080 --schema $(SHARED)/ews/schema
 
 # Regenerates rules/README.md and the JSON Schema from Sources/MeetingRules
 # (a test fails while the checked-in files differ from what this writes).

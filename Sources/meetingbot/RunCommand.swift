@@ -25,12 +25,30 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            Process only the mailboxes of shard INDEX of COUNT (0-based: 0/4 … 3/4), chosen by a stable hash of \
+            each address, with the state in STATE_DIR/shard-INDEX-of-COUNT; run every shard to cover every mailbox.
+            """, valueName: "INDEX/COUNT"))
+    var shard: String?
+
+    @Option(help: "Write the run's metrics (Prometheus text format) to this file instead of the configuration's.")
+    var metricsFile: String?
+
     @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        if let shard, Shard(parsing: shard) == nil {
+            throw ValidationError("--shard expects INDEX/COUNT with 0 <= INDEX < COUNT, such as 0/4; found '\(shard)'")
+        }
+    }
 
     func run() async throws {
         let logger = logging.bootstrap()
         let status = await BotLauncher(
-            configPath: config, dryRun: dryRun, mailboxes: mailboxes, logger: logger
+            configPath: config, dryRun: dryRun, mailboxes: mailboxes, shard: shard.flatMap(Shard.init(parsing:)),
+            metricsFile: metricsFile, logger: logger
         ).launch { report in
             try write(format.renderer.render(report))
         }

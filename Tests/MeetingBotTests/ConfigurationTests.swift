@@ -499,7 +499,7 @@ import Testing
         let keys =
             ConfigurationFile.keys.map(\.key) + ExchangeSection.keys.map(\.key) + ExchangeSection.tlsKeys.map(\.key)
             + AuthSection.keys.map(\.key) + MailboxSection.keys.map(\.key) + CleanupSection.keys.map(\.key)
-        #expect(keys.count == 33)
+        #expect(keys.count == 34)
         for key in keys { #expect(doc.contains("`\(key)`"), "docs/CONFIGURATION.md does not describe \(key)") }
         let words =
             CleanupSection.Mode.allCases.map(\.rawValue) + AuthSection.AuthType.allCases.map(\.rawValue)

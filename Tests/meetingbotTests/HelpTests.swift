@@ -11,7 +11,8 @@ import Testing
 
     @Test(arguments: [
         ["--help"], ["sandbox", "--help"], ["rules", "--help"], ["rules", "check", "--help"],
-        ["rules", "test", "--help"], ["run", "--help"],
+        ["rules", "test", "--help"], ["rules", "docs", "--help"], ["rules", "schema", "--help"], ["run", "--help"],
+        ["demo", "--help"],
     ])
     func helpIsPinned(_ arguments: [String]) throws {
         let process = Process()

@@ -33,6 +33,9 @@ public struct BotConfiguration: Sendable, Hashable {
     public let batchSize: Int
     /// Messages per FindItem page.
     public let pageSize: Int
+    /// Where each run writes its metrics for node_exporter's textfile
+    /// collector (`MetricsFile`); nil for none.
+    public let metricsFile: String?
 }
 
 extension BotConfiguration {

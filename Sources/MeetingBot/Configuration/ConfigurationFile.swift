@@ -17,6 +17,7 @@ enum ConfigurationFile {
         var cleanup = BotConfiguration.Cleanup.delete(.moveToDeletedItems)
         var batchSize = 20
         var pageSize = 100
+        var metricsFile: String?
     }
 
     static let keys: [ConfigurationKey<Draft>] = [
@@ -51,6 +52,15 @@ enum ConfigurationFile {
             // 250: FindItem's limit for restricted finds (EWSMailboxOptions).
             if let size = checker.wholeNumber(node, "page_size", in: 1...250) { draft.pageSize = size }
         },
+        ConfigurationKey("metrics_file") { node, checker, draft in
+            guard let path = checker.path(node, "metrics_file") else { return }
+            // node_exporter's textfile collector reads only *.prom files.
+            guard path.hasSuffix(".prom") else {
+                checker.expected(node, "metrics_file", "a file name ending in .prom, such as meetingbot.prom")
+                return
+            }
+            draft.metricsFile = path
+        },
     ]
 
     /// The configuration in `text`, or nil when `checker` found errors.
@@ -77,7 +87,7 @@ enum ConfigurationFile {
             concurrency: draft.concurrency,
             repliesPerMinute: draft.repliesPerMinute == 0 ? nil : draft.repliesPerMinute,
             timeBudget: draft.timeBudget, pendingGrace: draft.pendingGrace, cleanup: draft.cleanup,
-            batchSize: draft.batchSize, pageSize: draft.pageSize)
+            batchSize: draft.batchSize, pageSize: draft.pageSize, metricsFile: draft.metricsFile)
     }
 }
 

@@ -14,35 +14,76 @@ public struct BotLauncher: Sendable {
     public var configPath: String
     public var dryRun: Bool
     public var mailboxes: [String]
+    /// Only the mailboxes of this shard, with its own folder in the state directory.
+    public var shard: Shard?
+    /// Where the metrics go, instead of the configuration's `metrics_file`.
+    public var metricsFile: String?
     public var logger: Logger
     public var clock: any BotClock
     /// Where problems before the run are written (standard error).
     public var problems: @Sendable (String) -> Void
 
     public init(
-        configPath: String, dryRun: Bool, mailboxes: [String] = [], logger: Logger, clock: any BotClock = SystemClock(),
+        configPath: String, dryRun: Bool, mailboxes: [String] = [], shard: Shard? = nil, metricsFile: String? = nil,
+        logger: Logger, clock: any BotClock = SystemClock(),
         problems: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
     ) {
         self.configPath = configPath
         self.dryRun = dryRun
         self.mailboxes = mailboxes
+        self.shard = shard
+        self.metricsFile = metricsFile
         self.logger = logger
         self.clock = clock
         self.problems = problems
     }
 
     /// Runs once and hands the report to `deliver`; returns the exit status.
+    /// Then writes the metrics file, whatever the status, except when another
+    /// run holds the lock: that run writes it.
     public func launch(deliver: (RunReport) throws -> Void) async -> BotExitCode {
+        let started = ContinuousClock.now
+        var outcome = Outcome()
+        let status = await launch(deliver: deliver, outcome: &outcome)
+        if status != .locked, let path = metricsPath(outcome.configuration) {
+            let metrics = Metrics(
+                report: outcome.report, exitCode: status, retries: outcome.counter?.retries ?? 0,
+                duration: (ContinuousClock.now - started).seconds, finishedAt: clock.now,
+                previousSuccess: MetricsFile.lastSuccess(in: path), shard: shard)
+            do { try MetricsFile.write(metrics, to: path) } catch { problems("\(error)") }
+        }
+        return status
+    }
+
+    /// What a launch got as far as: for the metrics.
+    private struct Outcome {
+        var configuration: BotConfiguration?
+        var counter: CallCounter?
+        var report: RunReport?
+    }
+
+    /// `--metrics-file` as given, else the configuration's `metrics_file`
+    /// named for the shard; a dry run writes only the one asked for on the
+    /// command line, so that trying rules by hand leaves cron's metrics alone.
+    private func metricsPath(_ configuration: BotConfiguration?) -> String? {
+        if let metricsFile { return metricsFile }
+        guard !dryRun, let path = configuration?.metricsFile else { return nil }
+        return MetricsFile.path(path, for: shard)
+    }
+
+    private func launch(deliver: (RunReport) throws -> Void, outcome: inout Outcome) async -> BotExitCode {
         let configuration: BotConfiguration
         let policies: [(BotConfiguration.Mailbox, Policy)]
         do {
             configuration = try BotConfiguration.load(contentsOf: configPath)
+            outcome.configuration = configuration
             policies = try selected(configuration).map { ($0, try Policy.load(contentsOf: $0.rules)) }
         } catch {
             problems("\(error)")
             return .invalidConfiguration
         }
-        let state = URL(fileURLWithPath: configuration.stateDirectory)
+        var state = URL(fileURLWithPath: configuration.stateDirectory)
+        if let shard { state.appendPathComponent(shard.directoryName) }
         let lock: RunLock
         do {
             try FileManager.default.createDirectory(
@@ -64,6 +105,7 @@ public struct BotLauncher: Sendable {
             return .invalidConfiguration
         }
         let counter = CallCounter()
+        outcome.counter = counter
         let jobs: [MailboxJob]
         do {
             jobs = try policies.map { mailbox, policy throws(TransportError) in
@@ -79,6 +121,7 @@ public struct BotLauncher: Sendable {
         do {
             var report = try await run.run()
             report.calls = counter.byOperation
+            outcome.report = report
             try deliver(report)
             withExtendedLifetime(lock) {}
             return BotExitCode(report)
@@ -88,16 +131,27 @@ public struct BotLauncher: Sendable {
         }
     }
 
-    /// The configured mailboxes, or those `--mailbox` names.
+    /// The configured mailboxes of the shard, or those `--mailbox` names,
+    /// which must then be the shard's: a mailbox is always processed with
+    /// its own shard's journal.
     private func selected(_ configuration: BotConfiguration) throws(LaunchError) -> [BotConfiguration.Mailbox] {
-        guard !mailboxes.isEmpty else { return configuration.mailboxes }
+        let ours = configuration.mailboxes.filter { shard?.contains($0.address) ?? true }
+        guard !mailboxes.isEmpty else { return ours }
         let known = Set(configuration.mailboxes.map { $0.address.lowercased() })
         let unknown = mailboxes.filter { !known.contains($0.lowercased()) }
         guard unknown.isEmpty else {
             throw LaunchError("\(configPath): no mailbox \(unknown.joined(separator: ", ")) is configured")
         }
+        if let shard {
+            let others = mailboxes.filter { !shard.contains($0) }.map {
+                "\($0) (shard \(Shard.index(of: $0, among: shard.count))/\(shard.count))"
+            }
+            guard others.isEmpty else {
+                throw LaunchError("not in shard \(shard): \(others.joined(separator: ", "))")
+            }
+        }
         let wanted = Set(mailboxes.map { $0.lowercased() })
-        return configuration.mailboxes.filter { wanted.contains($0.address.lowercased()) }
+        return ours.filter { wanted.contains($0.address.lowercased()) }
     }
 
     /// The reader, and for a real run only the writer, of one mailbox: a dry
@@ -110,7 +164,7 @@ public struct BotLauncher: Sendable {
         let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
         let client = EWSClient(
             url: configuration.exchange.url, account: mailbox.account, transport: counter.counting(transport),
-            version: configuration.exchange.version, logger: logger)
+            version: configuration.exchange.version, sleeper: counter.countingRetries(TaskSleeper()), logger: logger)
         let options = EWSMailboxOptions(
             pageSize: configuration.pageSize, batchSize: configuration.batchSize,
             defaultTimeZone: policy.settings.timeZone)

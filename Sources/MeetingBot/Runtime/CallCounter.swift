@@ -3,13 +3,23 @@ import Synchronization
 
 /// Counts the EWS calls a run makes, by operation (`FindItem`, `GetItem`,
 /// `CreateItem`, …), for the report and the benchmarks. It wraps the
-/// transport, so every request counts, retries included.
+/// transport, so every request counts, retries included; and it counts the
+/// retries themselves through the client's sleeper, which waits before each.
 public final class CallCounter: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    fileprivate let retryCount = Mutex(0)
 
     public init() {}
 
     public var byOperation: [String: Int] { counts.withLock { $0 } }
+
+    /// Requests sent again after a wait (`EWSClient` waits only to retry).
+    public var retries: Int { retryCount.withLock { $0 } }
+
+    /// A sleeper that counts each wait as a retry and waits with `inner`.
+    public func countingRetries(_ inner: any Sleeper) -> any Sleeper {
+        RetryCountingSleeper(inner: inner, counter: self)
+    }
 
     /// A transport that counts through this counter and sends through `inner`.
     public func counting(_ inner: any HTTPTransport) -> any HTTPTransport {
@@ -45,5 +55,15 @@ private struct CountingTransport: HTTPTransport {
     func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
         counter.count(request.body)
         return try await inner.send(request)
+    }
+}
+
+private struct RetryCountingSleeper: Sleeper {
+    let inner: any Sleeper
+    let counter: CallCounter
+
+    func sleep(for duration: Duration) async {
+        counter.retryCount.withLock { $0 += 1 }
+        await inner.sleep(for: duration)
     }
 }

@@ -69,13 +69,16 @@ final class BotHarness: Sendable {
 
     /// The launcher in this process, on the sandbox's clock: a sleep (the
     /// reply cap) moves the sandbox's fixed clock on.
-    func run(dryRun: Bool = false, mailboxes: [String] = []) async -> (BotExitCode, RunReport?, [String]) {
+    func run(dryRun: Bool = false, mailboxes: [String] = [], shard: Shard? = nil, metricsFile: String? = nil) async
+        -> (BotExitCode, RunReport?, [String])
+    {
         let problems = Mutex<[String]>([])
         let report = Mutex<RunReport?>(nil)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let status = await BotLauncher(
-            configPath: configFile.path, dryRun: dryRun, mailboxes: mailboxes, logger: logger,
+            configPath: configFile.path, dryRun: dryRun, mailboxes: mailboxes, shard: shard, metricsFile: metricsFile,
+            logger: logger,
             clock: SandboxClock(server.sandbox), problems: { line in problems.withLock { $0.append(line) } }
         ).launch { delivered in report.withLock { $0 = delivered } }
         return (status, report.withLock { $0 }, problems.withLock { $0 })
