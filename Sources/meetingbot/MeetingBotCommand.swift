@@ -9,6 +9,10 @@ struct MeetingBotCommand: AsyncParsableCommand {
         commandName: "meetingbot",
         abstract: "Processes Exchange meeting messages by rules an administrator writes.",
         discussion: BotExitCode.helpText,
-        subcommands: [RunCommand.self, RulesCommand.self, SandboxCommand.self]
+        subcommands: [
+            RunCommand.self, RulesCommand.self, SandboxCommand.self,
+            HistoryCommand.self,
+            AttendanceCommand.self,
+        ]
     )
 }

@@ -11,7 +11,7 @@ import Testing
 
     @Test(arguments: [
         ["--help"], ["sandbox", "--help"], ["rules", "--help"], ["rules", "check", "--help"],
-        ["rules", "test", "--help"], ["run", "--help"],
+        ["rules", "test", "--help"], ["run", "--help"], ["history", "--help"], ["attendance", "--help"],
     ])
     func helpIsPinned(_ arguments: [String]) throws {
         let process = Process()

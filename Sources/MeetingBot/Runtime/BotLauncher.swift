@@ -33,15 +33,16 @@ public struct BotLauncher: Sendable {
 
     /// Runs once and hands the report to `deliver`; returns the exit status.
     public func launch(deliver: (RunReport) throws -> Void) async -> BotExitCode {
-        let configuration: BotConfiguration
+        let setup: BotSetup
         let policies: [(BotConfiguration.Mailbox, Policy)]
         do {
-            configuration = try BotConfiguration.load(contentsOf: configPath)
-            policies = try selected(configuration).map { ($0, try Policy.load(contentsOf: $0.rules)) }
+            setup = try BotSetup(configPath: configPath, mailboxes: mailboxes)
+            policies = try setup.mailboxes.map { ($0, try Policy.load(contentsOf: $0.rules)) }
         } catch {
             problems("\(error)")
             return .invalidConfiguration
         }
+        let configuration = setup.configuration
         let state = URL(fileURLWithPath: configuration.stateDirectory)
         let lock: RunLock
         do {
@@ -58,7 +59,7 @@ public struct BotLauncher: Sendable {
         let authentication: TransportAuthentication
         do {
             journal = try Journal.open(directory: state)
-            authentication = try configuration.authentication(try configuration.credentials())
+            authentication = try setup.authentication()
         } catch {
             problems("\(error)")
             return .invalidConfiguration
@@ -67,7 +68,7 @@ public struct BotLauncher: Sendable {
         let jobs: [MailboxJob]
         do {
             jobs = try policies.map { mailbox, policy throws(TransportError) in
-                try job(mailbox, policy, configuration, authentication, counter)
+                try job(mailbox, policy, setup, authentication, counter)
             }
         } catch {
             problems("\(error)")
@@ -88,29 +89,14 @@ public struct BotLauncher: Sendable {
         }
     }
 
-    /// The configured mailboxes, or those `--mailbox` names.
-    private func selected(_ configuration: BotConfiguration) throws(LaunchError) -> [BotConfiguration.Mailbox] {
-        guard !mailboxes.isEmpty else { return configuration.mailboxes }
-        let known = Set(configuration.mailboxes.map { $0.address.lowercased() })
-        let unknown = mailboxes.filter { !known.contains($0.lowercased()) }
-        guard unknown.isEmpty else {
-            throw LaunchError("\(configPath): no mailbox \(unknown.joined(separator: ", ")) is configured")
-        }
-        let wanted = Set(mailboxes.map { $0.lowercased() })
-        return configuration.mailboxes.filter { wanted.contains($0.address.lowercased()) }
-    }
-
     /// The reader, and for a real run only the writer, of one mailbox: a dry
     /// run never makes a writer (PRODUCT.md 7.1).
     private func job(
-        _ mailbox: BotConfiguration.Mailbox, _ policy: Policy, _ configuration: BotConfiguration,
+        _ mailbox: BotConfiguration.Mailbox, _ policy: Policy, _ setup: BotSetup,
         _ authentication: TransportAuthentication, _ counter: CallCounter
     ) throws(TransportError) -> MailboxJob {
-        try EndpointPolicy.check(configuration.exchange.url)
-        let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
-        let client = EWSClient(
-            url: configuration.exchange.url, account: mailbox.account, transport: counter.counting(transport),
-            version: configuration.exchange.version, logger: logger)
+        let configuration = setup.configuration
+        let client = try setup.client(for: mailbox, authentication: authentication, counter: counter, logger: logger)
         let options = EWSMailboxOptions(
             pageSize: configuration.pageSize, batchSize: configuration.batchSize,
             defaultTimeZone: policy.settings.timeZone)

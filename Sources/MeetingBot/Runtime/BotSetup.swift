@@ -1,0 +1,49 @@
+import EWS
+import Foundation
+import Logging
+
+/// What the commands that reach the mailboxes (`run`, `attendance`) start
+/// from: the configuration, checked, and the mailboxes `--mailbox` chose;
+/// then, once the secret is read, one client per mailbox on a connection of
+/// its own.
+public struct BotSetup: Sendable {
+    public let configuration: BotConfiguration
+    /// The configured mailboxes, or those `--mailbox` named, in the file's order.
+    public let mailboxes: [BotConfiguration.Mailbox]
+
+    /// Checks the file at `configPath` (reading no secret) and picks the
+    /// mailboxes `names` lists, all of them when it is empty. Throws
+    /// `ConfigurationError`, or `LaunchError` for a name the file does not configure.
+    public init(configPath: String, mailboxes names: [String]) throws {
+        configuration = try BotConfiguration.load(contentsOf: configPath)
+        guard !names.isEmpty else {
+            mailboxes = configuration.mailboxes
+            return
+        }
+        let known = Set(configuration.mailboxes.map { $0.address.lowercased() })
+        let unknown = names.filter { !known.contains($0.lowercased()) }
+        guard unknown.isEmpty else {
+            throw LaunchError("\(configPath): no mailbox \(unknown.joined(separator: ", ")) is configured")
+        }
+        let wanted = Set(names.map { $0.lowercased() })
+        mailboxes = configuration.mailboxes.filter { wanted.contains($0.address.lowercased()) }
+    }
+
+    /// Reads the secret (just before connecting) into the authentication that
+    /// every mailbox's client shares, so they share one OAuth token.
+    public func authentication() throws -> TransportAuthentication {
+        try configuration.authentication(try configuration.credentials())
+    }
+
+    /// A client for `mailbox` whose calls `counter` counts.
+    public func client(
+        for mailbox: BotConfiguration.Mailbox, authentication: TransportAuthentication, counter: CallCounter,
+        logger: Logger
+    ) throws(TransportError) -> EWSClient {
+        try EndpointPolicy.check(configuration.exchange.url)
+        let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
+        return EWSClient(
+            url: configuration.exchange.url, account: mailbox.account, transport: counter.counting(transport),
+            version: configuration.exchange.version, logger: logger)
+    }
+}
