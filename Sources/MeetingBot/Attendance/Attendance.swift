@@ -52,8 +52,15 @@ public struct MailboxAttendance: Sendable, Codable, Equatable {
             address: source.address, from: window.start, to: window.end, meetings: meetings, error: error)
     }
 
-    /// The default window: the next 90 days.
-    public static func window(from start: Date, days: Int = 90) -> DateInterval {
+    /// A mailbox whose calendar could not be read, and why.
+    static func unread(_ address: String, _ window: DateInterval, _ error: String) -> MailboxAttendance {
+        MailboxAttendance(address: address, from: window.start, to: window.end, meetings: [], error: error)
+    }
+}
+
+extension DateInterval {
+    /// The attendance's window: `days` from `start`, by default the next 90.
+    public static func attendance(from start: Date, days: Int = 90) -> DateInterval {
         DateInterval(start: start, duration: TimeInterval(days) * 86_400)
     }
 }

@@ -38,10 +38,7 @@ public struct AttendanceLauncher: Sendable {
     /// a mailbox or meeting could not be read, else 0.
     public func launch(deliver: (AttendanceReport) throws -> Void) async -> BotExitCode {
         let start = from ?? clock.now
-        let window =
-            to.map { DateInterval(start: start, end: max($0, start)) }
-            ?? MailboxAttendance.window(
-                from: start, days: days)
+        let window = to.map { DateInterval(start: start, end: max($0, start)) } ?? .attendance(from: start, days: days)
         let setup: BotSetup
         let authentication: TransportAuthentication
         do {
@@ -51,13 +48,18 @@ public struct AttendanceLauncher: Sendable {
             problems("\(error)")
             return .invalidConfiguration
         }
-        let counter = CallCounter()
         var status = BotExitCode.success
         var results: [MailboxAttendance] = []
+        // One server for all: once it cannot be reached, the others are not
+        // tried, each of which would wait out the client's retries.
+        var unreachable: MailboxError?
         for mailbox in setup.mailboxes {
+            if let unreachable {
+                results.append(.unread(mailbox.address, window, "not tried: \(unreachable)"))
+                continue
+            }
             do {
-                let client = try setup.client(
-                    for: mailbox, authentication: authentication, counter: counter, logger: logger)
+                let client = try setup.client(for: mailbox, authentication: authentication, logger: logger)
                 let reader = EWSMailboxReader(client, options: setup.configuration.mailboxOptions)
                 let attendance = try await MailboxAttendance.read(from: EWSMeetingSource(reader), window: window)
                 if attendance.error != nil, status == .success { status = .itemsFailed }
@@ -66,13 +68,11 @@ public struct AttendanceLauncher: Sendable {
                 logger.error("\(mailbox.address): \(error)")
                 if error.isConnectionProblem {
                     status = .serverUnreachable
+                    unreachable = error
                 } else if status == .success {
                     status = .itemsFailed
                 }
-                results.append(
-                    MailboxAttendance(
-                        address: mailbox.address, from: window.start, to: window.end, meetings: [],
-                        error: error.description))
+                results.append(.unread(mailbox.address, window, error.description))
             } catch {
                 problems("\(error)")
                 return .invalidConfiguration

@@ -87,7 +87,8 @@ public struct AttendanceRenderer: Sendable {
         if let error = attendance.error { lines += TextCells.wrap("problem: " + error, indent: 4) }
         let touched = attendance.meetings.filter { $0.uid.map(uids.contains) ?? false }
         for meeting in touched {
-            lines += TextCells.wrap(title(meeting) + ": " + meeting.counts.summary, indent: 4)
+            lines += TextCells.wrap(title(meeting), indent: 4)
+            lines.append("      " + meeting.counts.summary)
         }
         let others = attendance.meetings.count - touched.count
         if others > 0, !touched.isEmpty {

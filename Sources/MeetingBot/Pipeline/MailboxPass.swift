@@ -85,13 +85,12 @@ struct MailboxPass {
     /// reads it too. A failure is reported, and fails nothing.
     private func attendance() async -> MailboxAttendance? {
         guard reports.contains(where: { $0.kind == "response" }), clock.now < deadline else { return nil }
-        let window = MailboxAttendance.window(from: clock.now)
+        let window = DateInterval.attendance(from: clock.now)
         do {
             return try await MailboxAttendance.read(from: source, window: window)
         } catch {
             logger.warning("\(address): the attendance of its meetings cannot be read: \(error)")
-            return MailboxAttendance(
-                address: address, from: window.start, to: window.end, meetings: [], error: error.description)
+            return .unread(address, window, error.description)
         }
     }
 

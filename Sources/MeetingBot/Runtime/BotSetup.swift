@@ -35,15 +35,16 @@ public struct BotSetup: Sendable {
         try configuration.authentication(try configuration.credentials())
     }
 
-    /// A client for `mailbox` whose calls `counter` counts.
+    /// A client for `mailbox`, whose calls `counter` counts when given one.
     public func client(
-        for mailbox: BotConfiguration.Mailbox, authentication: TransportAuthentication, counter: CallCounter,
+        for mailbox: BotConfiguration.Mailbox, authentication: TransportAuthentication, counter: CallCounter? = nil,
         logger: Logger
     ) throws(TransportError) -> EWSClient {
         try EndpointPolicy.check(configuration.exchange.url)
         let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
         return EWSClient(
-            url: configuration.exchange.url, account: mailbox.account, transport: counter.counting(transport),
+            url: configuration.exchange.url, account: mailbox.account,
+            transport: counter.map { $0.counting(transport) } ?? transport,
             version: configuration.exchange.version, logger: logger)
     }
 }
