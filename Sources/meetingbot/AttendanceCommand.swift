@@ -41,6 +41,9 @@ struct AttendanceCommand: AsyncParsableCommand {
                 throw ValidationError("\(name) takes a day (2026-03-01) or a moment (2026-03-01T08:00:00Z)")
             }
         }
+        if let start = from.flatMap(ListingDate.parse), let end = to.flatMap(ListingDate.parse), end <= start {
+            throw ValidationError("--to must be after --from")
+        }
         guard (1...730).contains(days) else { throw ValidationError("--days must be from 1 to 730") }
     }
 

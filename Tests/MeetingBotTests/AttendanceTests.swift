@@ -175,12 +175,16 @@ enum Organizers {
     static let csvHeader =
         "mailbox,subject,start,end,uid,recurring,occurrences,attendee,name,role,answer,answeredAt"
 
-    @Test func anUnknownMailboxExits2AndRefusedCredentials3() async throws {
+    @Test func anUnknownMailboxExits2ABackwardWindow64AndRefusedCredentials3() async throws {
         let harness = try await Organizers.harness()
         defer { Task { await harness.stop() } }
         let (unknown, _, errors) = try harness.runProcess(["--mailbox", "nobody@contoso.com"], command: "attendance")
         #expect(unknown == 2)
         #expect(errors.contains("no mailbox nobody@contoso.com is configured"))
+        let (backwards, _, usage) = try harness.runProcess(
+            ["--from", "2026-03-02", "--to", "2026-03-01"], command: "attendance")
+        #expect(backwards == 64)
+        #expect(usage.contains("--to must be after --from"))
         try harness.write(secret: "not-the-password", to: "password")
         let (refused, output, _) = try harness.runProcess(["--from", Organizers.from], command: "attendance")
         #expect(refused == 3)

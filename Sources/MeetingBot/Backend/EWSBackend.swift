@@ -34,10 +34,11 @@ public struct EWSMeetingSource: MeetingSource {
 
     /// One calendar view, then GetItem in batches of one item per meeting.
     /// The view answers MyResponseType, `Organizer` on the mailbox's own
-    /// items (ResponseTypeType,
-    /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/myresponsetype),
-    /// and lists a series as its occurrences, which share the master's UID
-    /// and its attendees: the first one in the window stands for the series.
+    /// items (PROTOCOL.md 6.4; appointments too, which only GetItem's
+    /// IsMeeting tells apart), and lists a series as its occurrences, which
+    /// share the master's UID and its attendees: the first one in the window
+    /// stands for the series. The attendees' ResponseType and
+    /// LastResponseTime are the server's record (PROTOCOL.md 6.1).
     /// Cancelled meetings and those gone meanwhile are left out.
     public func organizedMeetings(from start: Date, to end: Date) async throws(MailboxError) -> [OrganizedMeeting] {
         let entries = try await calendar(from: start, to: end).filter { $0.myResponse == .organizer && !$0.isCancelled }
