@@ -40,6 +40,26 @@ public final class Journal: Sendable {
         return try Journal(queue, location: path)
     }
 
+    /// Opens `journal.sqlite` in `directory` for reading only (`meetingbot
+    /// history`): it creates, migrates and locks nothing, so it reads beside
+    /// a run (WAL) and whether or not one is going on. Returns nil when
+    /// nothing was ever recorded there (no file, or one no run migrated).
+    ///
+    /// Throws as `open` does: `.locked` when another connection holds the
+    /// file exclusively past the busy timeout, `.corrupt`, `.newerVersion`,
+    /// and `.io`, also for a journal that needs a migration this reader may
+    /// not make.
+    public static func openForReading(directory: URL) throws(JournalError) -> Journal? {
+        let path = directory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        var config = configuration(wal: false)
+        config.readonly = true
+        let queue = try guarding(path) { try DatabaseQueue(path: path, configuration: config) }
+        let journal = try Journal(queue, location: path, migrating: false)
+        let unmigrated = try journal.read { db in try JournalSchema.migrator.appliedIdentifiers(db).isEmpty }
+        return unmigrated ? nil : journal
+    }
+
     /// A journal that lives as long as the returned object (for tests and dry demos).
     public static func inMemory() throws(JournalError) -> Journal {
         let location = "(in memory)"
@@ -48,11 +68,12 @@ public final class Journal: Sendable {
     }
 
     /// Checks and migrates the database behind `writer`, which must have been
-    /// made with `configuration(wal:)`.
-    init(_ writer: any DatabaseWriter, location: String) throws(JournalError) {
+    /// made with `configuration(wal:)`; a reader's (`migrating` false) is only
+    /// checked: one that no run migrated passes, one half migrated does not.
+    init(_ writer: any DatabaseWriter, location: String, migrating: Bool = true) throws(JournalError) {
         self.writer = writer
         self.location = location
-        let unknown = try read { db in
+        let (unknown, missing, applied) = try read { db in
             // Damage is found now, before the run has sent anything, rather
             // than in the middle of it.
             // (A badly damaged page makes the check itself throw SQLITE_CORRUPT.)
@@ -61,10 +82,18 @@ public final class Journal: Sendable {
                 let problems = report.flatMap { $0.split(separator: "\n") }.filter { !$0.hasPrefix("***") }
                 throw JournalError.corrupt(location, problems.prefix(3).joined(separator: "; "))
             }
-            return try JournalSchema.unknownMigrations(db)
+            let applied = try JournalSchema.migrator.appliedIdentifiers(db)
+            return (
+                try JournalSchema.unknownMigrations(db), Set(JournalSchema.migrator.migrations).subtracting(applied),
+                applied
+            )
         }
         // Checked before migrating, so that a newer journal is left untouched.
         guard unknown.isEmpty else { throw .newerVersion(location, unknown: unknown) }
+        guard migrating else {
+            guard applied.isEmpty || missing.isEmpty else { throw .outdated(location) }
+            return
+        }
         try Self.guarding(location) { try JournalSchema.migrator.migrate(writer) }
         // Take the write lock once now: a journal that another process holds
         // fails here, before the run has contacted any server.

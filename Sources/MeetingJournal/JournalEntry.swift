@@ -75,6 +75,7 @@ public struct JournalEntry: Codable, Sendable, Equatable, FetchableRecord, Mutab
         public static let organizer = Column(CodingKeys.organizer)
         public static let action = Column(CodingKeys.action)
         public static let decidedAt = Column(CodingKeys.decidedAt)
+        public static let dryRun = Column(CodingKeys.dryRun)
     }
 }
 
@@ -91,13 +92,16 @@ public struct HistoryFilter: Sendable, Equatable {
     public var uid: String?
     public var action: String?
     public var runId: Int64?
+    /// Only entries of dry runs (true) or of real runs (false).
+    public var dryRun: Bool?
     /// At most this many entries (the newest, or the oldest, as `order` says).
     public var limit: Int?
     public var order: Order
 
     public init(
         since: Date? = nil, mailbox: String? = nil, organizer: String? = nil, uid: String? = nil,
-        action: String? = nil, runId: Int64? = nil, limit: Int? = nil, order: Order = .newestFirst
+        action: String? = nil, runId: Int64? = nil, dryRun: Bool? = nil, limit: Int? = nil,
+        order: Order = .newestFirst
     ) {
         self.since = since
         self.mailbox = mailbox
@@ -105,6 +109,7 @@ public struct HistoryFilter: Sendable, Equatable {
         self.uid = uid
         self.action = action
         self.runId = runId
+        self.dryRun = dryRun
         self.limit = limit
         self.order = order
     }
@@ -132,6 +137,7 @@ extension Journal {
         if let uid = filter.uid { request = request.filter(C.uid == uid) }
         if let action = filter.action { request = request.filter(C.action == action) }
         if let runId = filter.runId { request = request.filter(C.runId == runId) }
+        if let dryRun = filter.dryRun { request = request.filter(C.dryRun == dryRun) }
         switch filter.order {
         case .newestFirst: request = request.order(C.decidedAt.desc, C.id.desc)
         case .oldestFirst: request = request.order(C.decidedAt, C.id)

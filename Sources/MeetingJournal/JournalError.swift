@@ -58,6 +58,14 @@ public struct JournalError: Error, Sendable, Equatable, CustomStringConvertible 
         )
     }
 
+    /// A reader cannot migrate: the next `meetingbot run` does.
+    static func outdated(_ location: String) -> Self {
+        Self(
+            .io,
+            "the journal \(location) was written by an older MeetingBot; "
+                + "the next meetingbot run upgrades it, then it can be read")
+    }
+
     static func refused(_ location: String, _ detail: String) -> Self {
         Self(.refused, "the journal \(location) refused the change: \(detail)")
     }

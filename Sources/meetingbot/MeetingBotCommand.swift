@@ -9,6 +9,9 @@ struct MeetingBotCommand: AsyncParsableCommand {
         commandName: "meetingbot",
         abstract: "Processes Exchange meeting messages by rules an administrator writes.",
         discussion: BotExitCode.helpText,
-        subcommands: [RunCommand.self, RulesCommand.self, SandboxCommand.self, DemoCommand.self]
+        subcommands: [
+            RunCommand.self, HistoryCommand.self, AttendanceCommand.self, RulesCommand.self, DemoCommand.self,
+            SandboxCommand.self,
+        ]
     )
 }

@@ -12,7 +12,7 @@ import Testing
     @Test(arguments: [
         ["--help"], ["sandbox", "--help"], ["rules", "--help"], ["rules", "check", "--help"],
         ["rules", "test", "--help"], ["rules", "docs", "--help"], ["rules", "schema", "--help"], ["run", "--help"],
-        ["demo", "--help"],
+        ["demo", "--help"], ["history", "--help"], ["attendance", "--help"],
     ])
     func helpIsPinned(_ arguments: [String]) throws {
         let process = Process()

@@ -31,6 +31,34 @@ public struct EWSMeetingSource: MeetingSource {
     > {
         try await mapped { () throws(EWSError) in try await reader.organizerCalendarItem(for: response).result }
     }
+
+    /// One calendar view, then GetItem in batches of one item per meeting.
+    /// The view answers MyResponseType, `Organizer` on the mailbox's own
+    /// items (PROTOCOL.md 6.4; appointments too, which only GetItem's
+    /// IsMeeting tells apart), and lists a series as its occurrences, which
+    /// share the master's UID and its attendees: the first one in the window
+    /// stands for the series. The attendees' ResponseType and
+    /// LastResponseTime are the server's record (PROTOCOL.md 6.1).
+    /// Cancelled meetings and those gone meanwhile are left out.
+    public func organizedMeetings(from start: Date, to end: Date) async throws(MailboxError) -> [OrganizedMeeting] {
+        let entries = try await calendar(from: start, to: end).filter { $0.myResponse == .organizer && !$0.isCancelled }
+        var firsts: [CalendarEntry] = []
+        var counts: [String: Int] = [:]
+        for entry in entries {
+            let key = entry.uid ?? entry.id.id
+            if counts[key] == nil { firsts.append(entry) }
+            counts[key, default: 0] += 1
+        }
+        let items = try await calendarItems(firsts.map(\.id))
+        return zip(firsts, items).compactMap { entry, item in
+            switch item {
+            case .success(let read) where !read.isOrganizer || !read.isMeeting || read.isCancelled: return nil
+            case .failure(let error) where error.kind == .notFound: return nil
+            default:
+                return OrganizedMeeting(entry: entry, occurrences: counts[entry.uid ?? entry.id.id] ?? 1, item: item)
+            }
+        }
+    }
 }
 
 struct EWSMessageScanner: MessageScanner {

@@ -24,6 +24,28 @@ public protocol MeetingSource: Sendable {
     /// The organizer's calendar item a response belongs to; nil when the
     /// meeting is gone (PRODUCT.md 3, "orphaned").
     func organizerItem(for response: MeetingMessage) async throws(MailboxError) -> Result<CalendarItem?, MailboxError>
+
+    /// The meetings this mailbox organizes that overlap [start, end), each
+    /// once however often it occurs there, read in full: their attendees
+    /// carry the answers the server recorded (PRODUCT.md 1, the organizers).
+    func organizedMeetings(from start: Date, to end: Date) async throws(MailboxError) -> [OrganizedMeeting]
+}
+
+/// A meeting the mailbox organizes, as `MeetingSource.organizedMeetings` finds it.
+public struct OrganizedMeeting: Sendable, Equatable {
+    /// Its first item in the window, as the calendar lists it: the meeting,
+    /// or for a series its first occurrence there.
+    public var entry: CalendarEntry
+    /// How many of its items overlap the window: 1 unless it recurs.
+    public var occurrences: Int
+    /// `entry` read in full, with the attendees and their answers.
+    public var item: Result<CalendarItem, MailboxError>
+
+    public init(entry: CalendarEntry, occurrences: Int, item: Result<CalendarItem, MailboxError>) {
+        self.entry = entry
+        self.occurrences = occurrences
+        self.item = item
+    }
 }
 
 /// Walks a folder's meeting messages a page at a time (PROTOCOL.md 3.2).

@@ -60,7 +60,9 @@ struct MailboxPass {
                 departed = try await process(page)
                 if clock.now >= deadline { return finish(.budgetExhausted, "the time budget ran out") }
             }
-            return finish(.completed)
+            var report = finish(.completed)
+            report.attendance = await attendance()
+            return report
         } catch let error as MailboxError {
             logger.error("\(address): \(error)")
             return finish(error.isConnectionProblem ? .unreachable : .failed, error.description)
@@ -74,6 +76,22 @@ struct MailboxPass {
         let counts = Dictionary(grouping: reports, by: \.result.rawValue).map { "\($0.value.count) \($0.key)" }.sorted()
         logger.info("\(address): \(status.rawValue), \(reports.count) messages: \(counts.joined(separator: ", "))")
         return MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
+    }
+
+    /// Who answered the meetings the mailbox organizes, when this pass
+    /// handled responses: they mark a mailbox that organizes meetings and
+    /// change its tally, and a pass without any (most cron runs, every room)
+    /// pays nothing. One calendar view and GetItem in batches; a dry run
+    /// reads it too. A failure is reported, and fails nothing.
+    private func attendance() async -> MailboxAttendance? {
+        guard reports.contains(where: { $0.kind == "response" }), clock.now < deadline else { return nil }
+        let window = DateInterval.attendance(from: clock.now)
+        do {
+            return try await MailboxAttendance.read(from: source, window: window)
+        } catch {
+            logger.warning("\(address): the attendance of its meetings cannot be read: \(error)")
+            return .unread(address, window, error.description)
+        }
     }
 
     // MARK: Replies whose outcome a previous run did not learn

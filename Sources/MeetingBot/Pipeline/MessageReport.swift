@@ -118,20 +118,27 @@ public struct MailboxReport: Sendable, Codable, Equatable {
     public var status: Status
     public var error: String?
     public var messages: [MessageReport]
+    /// For a mailbox whose responses the run handled: who answered what to
+    /// the meetings it organizes in the next 90 days.
+    public var attendance: MailboxAttendance?
 
-    public init(address: String, rulesFile: String, status: Status, error: String? = nil, messages: [MessageReport]) {
+    public init(
+        address: String, rulesFile: String, status: Status, error: String? = nil, messages: [MessageReport],
+        attendance: MailboxAttendance? = nil
+    ) {
         self.address = address
         self.rulesFile = rulesFile
         self.status = status
         self.error = error
         self.messages = messages
+        self.attendance = attendance
     }
 }
 
 /// A whole run: what the reports render.
 public struct RunReport: Sendable, Codable, Equatable {
     /// The version of this report's fields (docs/REPORTS.md); grows when fields are added.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
 
     public var formatVersion: Int = Self.formatVersion
     public var dryRun: Bool

@@ -19,6 +19,7 @@ public struct TextReport: ReportRenderer {
             if let error = mailbox.error { lines += Self.wrap("problem: " + error, indent: 2) }
             lines += Self.counts(mailbox.messages).map { "  " + $0 }
             for message in mailbox.messages { lines += Self.lines(for: message) }
+            if let attendance = mailbox.attendance { lines += Self.attendance(attendance, of: mailbox) }
         }
         let problems = report.messages.filter(\.result.isProblem).count
         lines.append("")
@@ -94,5 +95,13 @@ public struct TextReport: ReportRenderer {
         f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withSpaceBetweenDateAndTime]
         f.timeZone = TimeZone(identifier: "UTC")
         return f.string(from: date) + "Z"
+    }
+}
+
+extension TextReport {
+    /// A mailbox's attendance section: the meetings its messages in this run
+    /// were about, each with its counts, and how many others it organizes.
+    static func attendance(_ attendance: MailboxAttendance, of mailbox: MailboxReport) -> [String] {
+        AttendanceRenderer.summary(attendance, uids: Set(mailbox.messages.compactMap(\.uid)))
     }
 }

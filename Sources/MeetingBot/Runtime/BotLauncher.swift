@@ -14,11 +14,11 @@ public struct BotLauncher: Sendable {
     public var configPath: String
     public var dryRun: Bool
     public var mailboxes: [String]
+    public var logger: Logger
     /// Only the mailboxes of this shard, with its own folder in the state directory.
     public var shard: Shard?
     /// Where the metrics go, instead of the configuration's `metrics_file`.
     public var metricsFile: String?
-    public var logger: Logger
     public var clock: any BotClock
     /// Where problems before the run are written (standard error).
     public var problems: @Sendable (String) -> Void
@@ -72,16 +72,17 @@ public struct BotLauncher: Sendable {
     }
 
     private func launch(deliver: (RunReport) throws -> Void, outcome: inout Outcome) async -> BotExitCode {
-        let configuration: BotConfiguration
+        let setup: BotSetup
         let policies: [(BotConfiguration.Mailbox, Policy)]
         do {
-            configuration = try BotConfiguration.load(contentsOf: configPath)
-            outcome.configuration = configuration
-            policies = try selected(configuration).map { ($0, try Policy.load(contentsOf: $0.rules)) }
+            setup = try BotSetup(configPath: configPath, mailboxes: mailboxes, shard: shard)
+            outcome.configuration = setup.configuration
+            policies = try setup.mailboxes.map { ($0, try Policy.load(contentsOf: $0.rules)) }
         } catch {
             problems("\(error)")
             return .invalidConfiguration
         }
+        let configuration = setup.configuration
         var state = URL(fileURLWithPath: configuration.stateDirectory)
         if let shard { state.appendPathComponent(shard.directoryName) }
         let lock: RunLock
@@ -99,7 +100,7 @@ public struct BotLauncher: Sendable {
         let authentication: TransportAuthentication
         do {
             journal = try Journal.open(directory: state)
-            authentication = try configuration.authentication(try configuration.credentials())
+            authentication = try setup.authentication()
         } catch {
             problems("\(error)")
             return .invalidConfiguration
@@ -109,7 +110,7 @@ public struct BotLauncher: Sendable {
         let jobs: [MailboxJob]
         do {
             jobs = try policies.map { mailbox, policy throws(TransportError) in
-                try job(mailbox, policy, configuration, authentication, counter)
+                try job(mailbox, policy, setup, authentication, counter)
             }
         } catch {
             problems("\(error)")
@@ -131,40 +132,14 @@ public struct BotLauncher: Sendable {
         }
     }
 
-    /// The configured mailboxes of the shard, or those `--mailbox` names,
-    /// which must then be the shard's: a mailbox is always processed with
-    /// its own shard's journal.
-    private func selected(_ configuration: BotConfiguration) throws(LaunchError) -> [BotConfiguration.Mailbox] {
-        let ours = configuration.mailboxes.filter { shard?.contains($0.address) ?? true }
-        guard !mailboxes.isEmpty else { return ours }
-        let known = Set(configuration.mailboxes.map { $0.address.lowercased() })
-        let unknown = mailboxes.filter { !known.contains($0.lowercased()) }
-        guard unknown.isEmpty else {
-            throw LaunchError("\(configPath): no mailbox \(unknown.joined(separator: ", ")) is configured")
-        }
-        if let shard {
-            let others = mailboxes.filter { !shard.contains($0) }.map {
-                "\($0) (shard \(Shard.index(of: $0, among: shard.count))/\(shard.count))"
-            }
-            guard others.isEmpty else {
-                throw LaunchError("not in shard \(shard): \(others.joined(separator: ", "))")
-            }
-        }
-        let wanted = Set(mailboxes.map { $0.lowercased() })
-        return ours.filter { wanted.contains($0.address.lowercased()) }
-    }
-
     /// The reader, and for a real run only the writer, of one mailbox: a dry
     /// run never makes a writer (PRODUCT.md 7.1).
     private func job(
-        _ mailbox: BotConfiguration.Mailbox, _ policy: Policy, _ configuration: BotConfiguration,
+        _ mailbox: BotConfiguration.Mailbox, _ policy: Policy, _ setup: BotSetup,
         _ authentication: TransportAuthentication, _ counter: CallCounter
     ) throws(TransportError) -> MailboxJob {
-        try EndpointPolicy.check(configuration.exchange.url)
-        let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
-        let client = EWSClient(
-            url: configuration.exchange.url, account: mailbox.account, transport: counter.counting(transport),
-            version: configuration.exchange.version, sleeper: counter.countingRetries(TaskSleeper()), logger: logger)
+        let configuration = setup.configuration
+        let client = try setup.client(for: mailbox, authentication: authentication, counter: counter, logger: logger)
         let options = EWSMailboxOptions(
             pageSize: configuration.pageSize, batchSize: configuration.batchSize,
             defaultTimeZone: policy.settings.timeZone)

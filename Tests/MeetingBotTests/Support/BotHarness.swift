@@ -88,11 +88,11 @@ final class BotHarness: Sendable {
     static let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         .appendingPathComponent("meetingbot")
 
-    /// Starts `meetingbot run` with these arguments; the caller waits or kills.
-    func process(_ arguments: [String]) throws -> (Process, Pipe, Pipe) {
+    /// Starts `meetingbot run` (or `command`) with these arguments; the caller waits or kills.
+    func process(_ arguments: [String], command: String = "run") throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["run", "--config", configFile.path] + arguments
+        process.arguments = [command, "--config", configFile.path] + arguments
         process.environment = ["PATH": "/usr/bin:/bin"]
         let out = Pipe()
         let err = Pipe()
@@ -102,9 +102,9 @@ final class BotHarness: Sendable {
         return (process, out, err)
     }
 
-    /// Runs `meetingbot run` to its end: exit status, standard output and error.
-    func runProcess(_ arguments: [String] = []) throws -> (Int32, String, String) {
-        let (process, out, err) = try self.process(arguments)
+    /// Runs `meetingbot run` (or `command`) to its end: exit status, standard output and error.
+    func runProcess(_ arguments: [String] = [], command: String = "run") throws -> (Int32, String, String) {
+        let (process, out, err) = try self.process(arguments, command: command)
         let output = out.fileHandleForReading.readDataToEndOfFile()
         let error = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
