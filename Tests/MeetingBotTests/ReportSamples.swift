@@ -114,7 +114,7 @@ enum ReportSamples {
                 rule: "remove", "remove", reason: "no earlier rule matched", .removed),
             other(
                 20, "cancellation", "Canceled: Old offsite", organizer: "ann@contoso.com", start: march(1, "09:00"),
-                rule: "past", "delete", reason: "the meeting is over", .deleted),
+                rule: "past", "keep", reason: "the meeting is over", .kept),
             other(
                 21, "other", "Out of office: \(script)", organizer: nil, start: nil, rule: nil, "none",
                 reason: "not a meeting message", .kept),
@@ -137,6 +137,9 @@ enum ReportSamples {
                 34, "response", "Accepted: Board", organizer: "organizer@contoso.com", start: march(6, "09:00"),
                 rule: "apply", "apply", reason: "no earlier rule matched", .pending,
                 detail: "the organizer's calendar item does not show this response yet"),
+            other(
+                36, "response", "Accepted: Old review", organizer: "organizer@contoso.com", start: march(1, "09:00"),
+                rule: "past", "delete", reason: "the meeting is over", .deleted),
             other(
                 35, "response", "Accepted: Retro, \"final\"", organizer: "organizer@contoso.com",
                 start: march(3, "15:00"), rule: "apply", "apply", reason: "no earlier rule matched", .stuckPending,

@@ -41,13 +41,13 @@ import Testing
         let room = text.components(separatedBy: "\nroom@contoso.com")[1]
         let lines = room.split(separator: "\n").map(String.init)
         #expect(lines[1] == "  18 requests: accept 7, decline 4, delete 2, none 2, skip 1, tentative 2")
-        #expect(lines[2] == "  2 cancellations: delete 1, remove 1")
+        #expect(lines[2] == "  2 cancellations: keep 1, remove 1")
         #expect(lines[3] == "  1 other message: none 1")
         #expect(lines[4].hasPrefix("  result            action    rule              subject"))
         #expect(text.contains("  already answered  delete    -                 Agenda\n"))
         #expect(text.contains("  stuck pending     apply     apply             Accepted: Retro, \"final\"\n"))
         #expect(
-            text.hasPrefix("Run, 2026-03-02 08:00:00Z to 2026-03-02 08:00:07Z\n5 mailboxes, 29 messages, 4 problems\n"))
+            text.hasPrefix("Run, 2026-03-02 08:00:00Z to 2026-03-02 08:00:07Z\n5 mailboxes, 30 messages, 4 problems\n"))
     }
 
     @Test func wideCharactersCountTwoColumnsAndLongWordsAreBrokenNotCut() {
