@@ -7,6 +7,10 @@
 #   - .venv with exchangelib 5.6.0: the independent EWS client of the contract tests,
 #     and pyspnego 0.12.4: the server-side NTLM acceptor of the transport tests,
 #     and jsonschema 4.26.0: checks rules files against rules/meetingbot-rules.schema.json
+#   - chromium: Debian's headless browser, which loads the HTML report in its test and
+#     draws it for `make report-png` (about a minute to install, once). It comes with the
+#     test tools: MEETINGBOT_SKIP_PYTHON=1 (no tests) leaves it out too, and
+#     MEETINGBOT_WITH_CHROMIUM=0 or 1 says so either way.
 # The Dockerfile's build stage runs this same script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +19,10 @@ packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libxml2-utils pkg-conf
 # Debian's python3 lacks venv until python3-venv is installed; other Pythons have it.
 if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ] && ! python3 -m venv --help >/dev/null 2>&1; then
   packages+=(python3-venv)
+fi
+with_chromium=${MEETINGBOT_WITH_CHROMIUM:-$([ "${MEETINGBOT_SKIP_PYTHON:-0}" = 1 ] && echo 0 || echo 1)}
+if [ "$with_chromium" = 1 ]; then
+  packages+=(chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do
