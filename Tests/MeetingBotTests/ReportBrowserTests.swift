@@ -25,8 +25,9 @@ enum Chromium {
             "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--hide-scrollbars",
             "--window-size=\(width),1000",
         ]
-        let command = isolation.isEmpty ? (path, flags) : ("/usr/bin/unshare", isolation + [path] + flags)
-        let output = try ReportTools.run(command.0, command.1 + arguments + [page.absoluteString])
+        // A browser that hangs is stopped after two minutes rather than holding the suite.
+        let command = ["120"] + (isolation.isEmpty ? [] : ["/usr/bin/unshare"] + isolation) + [path] + flags
+        let output = try ReportTools.run("/usr/bin/timeout", command + arguments + [page.absoluteString])
         guard output.status == 0 else { throw ReportTools.Failure(description: "chromium failed: \(output.stderr)") }
         return output
     }

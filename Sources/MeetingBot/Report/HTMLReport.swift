@@ -70,7 +70,7 @@ public struct HTMLReport: ReportRenderer {
         }
         children.append(
             .element(
-                "dl", [.class("facts", problems > 0 ? "has-problems" : "")],
+                "dl", [.class("facts")],
                 facts.map { .element("div", [], [.element("dt", text: $0.0), .element("dd", text: $0.1)]) }))
         children.append(overview(report))
         children.append(legend)
@@ -120,7 +120,10 @@ public struct HTMLReport: ReportRenderer {
                 "li", [], [.element("span", [.class("swatch", "accepted", "planned")]), .text("planned (dry run)")]),
             .element(
                 "li", [],
-                [.element("span", [.class("swatch", "accepted", "undone")]), .text("not done: failed, deferred")]),
+                [
+                    .element("span", [.class("swatch", "accepted", "undone")]),
+                    .text("not done: failed, deferred, unknown, stuck"),
+                ]),
             .element("li", [], [.element("span", [.class("clash")], text: "⚠ 2"), .text("occurrences that conflict")]),
         ]
         return .element("ul", [.class("legend")], decisions + marks)
@@ -148,9 +151,9 @@ public struct HTMLReport: ReportRenderer {
 
     /// A tile per kind with its actions, one with the results, one with the problems.
     private func summary(_ messages: [MessageReport]) -> HTMLNode {
-        func tile(_ count: Int, _ noun: String, _ items: [(String, Bool)], _ classes: String...) -> HTMLNode {
+        func tile(_ count: Int, _ noun: String, _ items: [(String, Bool)], _ modifier: String = "") -> HTMLNode {
             .element(
-                "div", [HTMLAttribute("class", (["tile"] + classes.filter { !$0.isEmpty }).joined(separator: " "))],
+                "div", [.class("tile", modifier)],
                 [
                     .element("b", text: "\(count)"), .text(noun),
                     .element("ul", [], items.map { .element("li", $0.1 ? [.class("problem")] : [], text: $0.0) }),
@@ -167,8 +170,8 @@ public struct HTMLReport: ReportRenderer {
             } + [
                 tile(messages.count, messages.count == 1 ? "result" : "results", results.filter { !$0.1 }, "results"),
                 tile(
-                    problems, problems == 1 ? "problem" : "problems", results.filter(\.1),
-                    problems > 0 ? "problem" : "clear"),
+                    problems, problems == 1 ? "problem" : "problems", results.filter(\.1), problems > 0 ? "problem" : ""
+                ),
             ])
     }
 

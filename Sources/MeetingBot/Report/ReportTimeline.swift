@@ -57,8 +57,8 @@ struct ReportTimeline: Equatable {
         let bars: [Bar]
     }
 
+    /// The run's start day (UTC): the timeline shows the weeks from it.
     let from: Date
-    let to: Date
     /// The hours of the day the axis spans (UTC), at least 08 to 18.
     let hours: ClosedRange<Int>
     let days: [Day]
@@ -75,7 +75,7 @@ struct ReportTimeline: Equatable {
         let calendar = Self.calendar
         let from = calendar.startOfDay(for: start)
         let to = from.addingTimeInterval(Double(weeks) * 7 * 86_400)
-        (self.from, self.to) = (from, to)
+        self.from = from
         let requests = messages.filter { $0.kind == "request" }
         let shown = requests.compactMap { m -> (MessageReport, Date, Date)? in
             guard let start = m.start, start >= from, start < to else { return nil }
