@@ -15,8 +15,11 @@
 #   - node_exporter's binary from Debian's prometheus-node-exporter, in .build/tools: its textfile
 #     collector, the metrics file's reader, checks that file (the package is not installed, which
 #     would start a node_exporter service)
+#   - chromium: Debian's headless browser, which loads the HTML report in its test and
+#     draws it for `make report-png` (about a minute to install, once). It comes with the
+#     test tools; MEETINGBOT_WITH_CHROMIUM=0 or 1 says so either way.
 # The Dockerfile's build stage runs this same script with MEETINGBOT_SKIP_PYTHON=1:
-# only what the build needs, none of the test tools (Python, systemd, cron, node_exporter).
+# only what the build needs, none of the test tools (Python, systemd, cron, node_exporter, chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +28,10 @@ if [ "${MEETINGBOT_SKIP_PYTHON:-0}" != 1 ]; then
   packages+=(systemd cron binutils)
   # Debian's python3 lacks venv until python3-venv is installed; other Pythons have it.
   python3 -m venv --help >/dev/null 2>&1 || packages+=(python3-venv)
+fi
+with_chromium=${MEETINGBOT_WITH_CHROMIUM:-$([ "${MEETINGBOT_SKIP_PYTHON:-0}" = 1 ] && echo 0 || echo 1)}
+if [ "$with_chromium" = 1 ]; then
+  packages+=(chromium)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -19,7 +19,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("mailbox"), help: "Process only this mailbox (repeatable).")
     var mailboxes: [String] = []
 
-    @Option(help: "The report's format: \(ReportFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "The report's format: for a terminal, a program, a spreadsheet, a ticket or a browser.")
     var format: ReportFormat = .text
 
     @Option(help: "Write the report to this file instead of standard output.")

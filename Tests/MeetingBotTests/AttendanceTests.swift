@@ -222,7 +222,7 @@ enum Organizers {
                         All hands, 2026-03-10 09:00:00Z
                           1 accepted, 1 tentative, 1 declined, 2 not answered
 
-                    7 messages, 0 problems
+                    2 mailboxes, 7 messages, 0 problems
 
                     """))
             // The JSON carries it, and a report without it (format version 1) still reads.

@@ -69,6 +69,10 @@ public struct MessageReport: Sendable, Codable, Equatable {
     public var result: Result
     /// What the server said, or other detail of the outcome.
     public var detail: String?
+    /// Who a person reading the report wants named: the attendee who
+    /// answered for a response, else the organizer.
+    public var counterpart: String? { kind == "response" ? from : organizer }
+
     /// Requests: occurrences checked against the calendar and how many conflict.
     public var occurrencesChecked: Int?
     public var conflicts: Int?

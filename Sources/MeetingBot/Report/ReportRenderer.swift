@@ -9,12 +9,15 @@ public protocol ReportRenderer: Sendable {
 
 /// The formats `--format` takes.
 public enum ReportFormat: String, Sendable, CaseIterable {
-    case text, json
+    case text, json, csv, markdown, html
 
     public var renderer: any ReportRenderer {
         switch self {
         case .text: TextReport()
         case .json: JSONReport()
+        case .csv: CSVReport()
+        case .markdown: MarkdownReport()
+        case .html: HTMLReport()
         }
     }
 }
