@@ -21,7 +21,7 @@ struct DemoTour {
     /// The account the bot signs in with, and its password (the fixture's).
     static let account = (address: "meetingbot@contoso.com", password: "secret")
     /// The format of the report written to a file.
-    static let reportFormat = ReportFormat.json
+    static let reportFormat = ReportFormat.html
 
     let fixture: URL
     let rules: URL
@@ -60,7 +60,8 @@ struct DemoTour {
         let (status, report) = await launch(config, dryRun: false, on: server.sandbox, say: say)
         say("== 3. The history: what the journal recorded, run by run ==\n")
         let journal = try Journal.open(directory: directory.appendingPathComponent("state"))
-        say(Self.history(try journal.entries(HistoryFilter(order: .oldestFirst))))
+        let listing = HistoryListing(since: nil, entries: try journal.entries(HistoryFilter(order: .oldestFirst)))
+        say(HistoryRenderer(.text).render(listing))
         say("== 4. The report ==\n")
         if let report {
             let file = directory.appendingPathComponent("report.\(Self.reportFormat.rawValue)")
@@ -121,26 +122,6 @@ struct DemoTour {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
         return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-    }
-
-    /// The journal's entries as a table. A stand-in for `meetingbot history`'s
-    /// renderer: when that lands, this is the one function to replace.
-    static func history(_ entries: [JournalEntry]) -> String {
-        let rows = entries.map { entry in
-            [
-                String(entry.runId) + (entry.dryRun ? " dry" : ""), entry.mailbox, entry.kind, entry.action,
-                entry.result.replacingOccurrences(of: "_", with: " "), entry.subject ?? "",
-            ]
-        }
-        let head = ["run", "mailbox", "kind", "action", "result", "subject"]
-        let widths = (0..<head.count - 1).map { column in
-            ([head] + rows).map { $0[column].count }.max() ?? 0
-        }
-        let lines = ([head] + rows).map { row in
-            zip(row, widths).map { $0.padding(toLength: $1 + 2, withPad: " ", startingAt: 0) }.joined()
-                + (row.last ?? "")
-        }
-        return lines.joined(separator: "\n") + "\n\(entries.count) entries\n"
     }
 }
 
