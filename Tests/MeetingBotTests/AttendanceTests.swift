@@ -210,6 +210,9 @@ enum Organizers {
             let attendance = try #require(events.attendance)
             #expect(attendance.meetings.map(\.subject) == ["Weekly sync", "All hands"])
             #expect(attendance.meetings[1].counts.summary == "1 accepted, 1 tentative, 1 declined, 2 not answered")
+            let html = HTMLReport().render(run)
+            #expect(html.contains("Attendance of the meetings it organizes"))
+            #expect(html.contains("<td>All hands</td>"))
             let text = TextReport().render(run)
             #expect(
                 text.contains("\n  attendance to 2026-05-31 08:00:00Z: events@contoso.com: 2 meetings\n"), "\(text)")

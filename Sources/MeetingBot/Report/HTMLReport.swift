@@ -146,7 +146,41 @@ public struct HTMLReport: ReportRenderer {
             }
             children.append(table(mailbox.messages))
         }
+        if let attendance = mailbox.attendance { children.append(Self.attendance(attendance)) }
         return .element("section", [.class("mailbox"), HTMLAttribute("id", "mailbox-\(number)")], children)
+    }
+
+    /// Who answered the meetings the mailbox organizes (`meetingbot attendance`
+    /// lists every attendee): one row per meeting with its counts.
+    private static func attendance(_ attendance: MailboxAttendance) -> HTMLNode {
+        var children: [HTMLNode] = [
+            .element(
+                "h3", [], text: "Attendance of the meetings it organizes, to " + format(attendance.to, "EEE d MMM yyyy")
+            )
+        ]
+        if let error = attendance.error { children.append(.element("p", [.class("error")], text: "Problem: " + error)) }
+        let head = ["Meeting", "Starts", "Accepted", "Tentative", "Declined", "Not answered"]
+        let rows = attendance.meetings.map { meeting in
+            HTMLNode.element(
+                "tr", [],
+                [
+                    .element(
+                        "td", [],
+                        text: meeting.subject
+                            + (meeting.recurring ? " (series, \(meeting.occurrences) in the window)" : "")),
+                    .element("td", [], text: format(meeting.start, "EEE d MMM, HH:mm")),
+                ]
+                    + [
+                        meeting.counts.accepted, meeting.counts.tentative, meeting.counts.declined,
+                        meeting.counts.notAnswered,
+                    ]
+                    .map { .element("td", [.class("count")], text: String($0)) })
+        }
+        children.append(
+            .element(
+                "table", [.class("attendance")],
+                [.element("tr", [], head.map { .element("th", [], text: $0) })] + rows))
+        return .element("div", [.class("attendance")], children)
     }
 
     /// A tile per kind with its actions, one with the results, one with the problems.
