@@ -357,8 +357,8 @@ enum Organizers {
 
                 | Attendee | Role | Answer | Answered at |
                 | --- | --- | --- | --- |
-                | Bob \\*Smith\\* \\<bob@contoso.com\\> | required | accepted | 2026-03-02 07:00:00Z |
-                | =cmd\\|' /C calc'\\!A0 \\<eve@fabrikam.com\\> | optional | declined | 2026-03-02 07:59:00Z |
+                | Bob \\*Smith\\* &lt;bob@contoso.com&gt; | required | accepted | 2026-03-02 07:00:00Z |
+                | =cmd\\|' /C calc'!A0 &lt;eve@fabrikam.com&gt; | optional | declined | 2026-03-02 07:59:00Z |
                 | room@contoso.com | resource | not answered |   |
 
                 ### Standup, a series, 12 in the window from 2026-03-02 09:00:00Z
@@ -371,7 +371,7 @@ enum Organizers {
 
                 ## room@contoso.com: organizes no meetings
 
-                Problem: ErrorAccessDenied: no \\<access\\>
+                Problem: ErrorAccessDenied: no &lt;access&gt;
 
                 """)
     }

@@ -218,7 +218,7 @@ import Testing
                 | When | Run | Mailbox | Message | Subject | Result | Action | Rule | Why |
                 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
                 | 2026-03-02 08:00:00Z | 1 | room@contoso.com | request for 2026-03-04 09:00:00Z by ann@contoso.com | Budget \\| Q1, "final"  \\[31mred | replied | accept | staff | the organizer is internal |
-                | 2026-03-02 08:01:30Z | 2 (dry run) | events@contoso.com | response by events@contoso.com | =HYPERLINK("x") \\*bold\\* \\<b\\> | stuck pending | apply | - | the response is on the organizer's item (ErrorServerBusy: try later) |
+                | 2026-03-02 08:01:30Z | 2 (dry run) | events@contoso.com | response by events@contoso.com | =HYPERLINK("x") \\*bold\\* &lt;b&gt; | stuck pending | apply | - | the response is on the organizer's item (ErrorServerBusy: try later) |
 
                 """)
     }

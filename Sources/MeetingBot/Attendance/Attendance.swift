@@ -40,7 +40,7 @@ public struct MailboxAttendance: Sendable, Codable, Equatable {
                 meetings.append(MeetingAttendance(item, entry: meeting.entry, occurrences: meeting.occurrences))
             case .failure(let error):
                 unreadable.append(
-                    "'\(meeting.entry.subject ?? "")' at \(TextCells.time(meeting.entry.start)): \(error)")
+                    "'\(meeting.entry.subject ?? "")' at \(ReportSummary.time(meeting.entry.start)): \(error)")
             }
         }
         let error =

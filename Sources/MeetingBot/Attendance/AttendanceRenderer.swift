@@ -26,7 +26,7 @@ public struct AttendanceRenderer: Sendable {
     public func render(_ report: AttendanceReport) -> String {
         switch format {
         case .text: Self.text(report)
-        case .json: TextCells.json(report)
+        case .json: JSONReport.encode(report)
         case .csv: Self.csv(report)
         case .markdown: Self.markdown(report)
         }
@@ -37,8 +37,8 @@ public struct AttendanceRenderer: Sendable {
         let subject = meeting.subject.isEmpty ? "(no subject)" : meeting.subject
         let when =
             meeting.recurring
-            ? "a series, \(meeting.occurrences) in the window from \(TextCells.time(meeting.start))"
-            : TextCells.time(meeting.start)
+            ? "a series, \(meeting.occurrences) in the window from \(ReportSummary.time(meeting.start))"
+            : ReportSummary.time(meeting.start)
         return subject + ", " + when
     }
 
@@ -59,19 +59,20 @@ public struct AttendanceRenderer: Sendable {
     /// For a terminal, 80 columns: per mailbox its meetings, each with the
     /// counts and one line per attendee (answer, who, when answered).
     static func text(_ report: AttendanceReport) -> String {
-        var lines = ["Attendance from \(TextCells.time(report.from)) to \(TextCells.time(report.to))"]
+        var lines = ["Attendance from \(ReportSummary.time(report.from)) to \(ReportSummary.time(report.to))"]
         for mailbox in report.mailboxes {
             lines.append("")
-            lines.append(TextCells.clip(mailboxLine(mailbox), TextCells.width))
-            if let error = mailbox.error { lines += TextCells.wrap("problem: " + error, indent: 2) }
+            lines.append(TextReport.clip(mailboxLine(mailbox), TextReport.width))
+            if let error = mailbox.error { lines += TextReport.wrap("problem: " + error, indent: 2) }
             for meeting in mailbox.meetings {
-                lines += TextCells.wrap(title(meeting), indent: 2)
+                lines += TextReport.wrap(title(meeting), indent: 2)
                 lines.append("    " + meeting.counts.summary)
                 for attendee in meeting.attendees {
-                    let answered = attendee.answeredAt.map(TextCells.time) ?? ""
+                    let answered = attendee.answeredAt.map(ReportSummary.time) ?? ""
                     lines.append(
-                        "    " + TextCells.pad(TextCells.words(attendee.answer.rawValue), 14)
-                            + (answered.isEmpty ? TextCells.clip(who(attendee), 62) : TextCells.pad(who(attendee), 42))
+                        "    " + TextReport.pad(ReportSummary.words(attendee.answer.rawValue), 14)
+                            + (answered.isEmpty
+                                ? TextReport.clip(who(attendee), 62) : TextReport.pad(who(attendee), 42))
                             + answered)
                 }
             }
@@ -83,11 +84,11 @@ public struct AttendanceRenderer: Sendable {
     /// that `uids` name (those the run's messages were about), then how many
     /// others there are.
     static func summary(_ attendance: MailboxAttendance, uids: Set<String>) -> [String] {
-        var lines = ["  attendance to \(TextCells.time(attendance.to)): " + mailboxLine(attendance)]
-        if let error = attendance.error { lines += TextCells.wrap("problem: " + error, indent: 4) }
+        var lines = ["  attendance to \(ReportSummary.time(attendance.to)): " + mailboxLine(attendance)]
+        if let error = attendance.error { lines += TextReport.wrap("problem: " + error, indent: 4) }
         let touched = attendance.meetings.filter { $0.uid.map(uids.contains) ?? false }
         for meeting in touched {
-            lines += TextCells.wrap(title(meeting), indent: 4)
+            lines += TextReport.wrap(title(meeting), indent: 4)
             lines.append("      " + meeting.counts.summary)
         }
         let others = attendance.meetings.count - touched.count
@@ -126,7 +127,7 @@ public struct AttendanceRenderer: Sendable {
     /// A section per mailbox, per meeting its counts and a table of attendees.
     static func markdown(_ report: AttendanceReport) -> String {
         let md = TextCells.markdown
-        var out = "# Attendance\n\nFrom \(TextCells.time(report.from)) to \(TextCells.time(report.to)).\n"
+        var out = "# Attendance\n\nFrom \(ReportSummary.time(report.from)) to \(ReportSummary.time(report.to)).\n"
         for mailbox in report.mailboxes {
             out += "\n## " + md(mailboxLine(mailbox)) + "\n"
             if let error = mailbox.error { out += "\nProblem: " + md(error) + "\n" }
@@ -138,7 +139,8 @@ public struct AttendanceRenderer: Sendable {
                 for attendee in meeting.attendees {
                     out += TextCells.markdownRow([
                         md(attendee.name.map { "\($0) <\(attendee.address)>" } ?? attendee.address), md(attendee.role),
-                        md(TextCells.words(attendee.answer.rawValue)), attendee.answeredAt.map(TextCells.time) ?? "",
+                        md(ReportSummary.words(attendee.answer.rawValue)),
+                        attendee.answeredAt.map(ReportSummary.time) ?? "",
                     ])
                 }
             }

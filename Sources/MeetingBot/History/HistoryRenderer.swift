@@ -10,7 +10,7 @@ public struct HistoryRenderer: Sendable {
     public func render(_ listing: HistoryListing) -> String {
         switch format {
         case .text: Self.text(listing)
-        case .json: TextCells.json(listing)
+        case .json: JSONReport.encode(listing)
         case .csv: Self.csv(listing)
         case .markdown: Self.markdown(listing)
         }
@@ -19,7 +19,7 @@ public struct HistoryRenderer: Sendable {
     /// `Decisions since 2026-02-23 08:00:00Z: 3, 1 of them by dry runs.`;
     /// `escape` is applied to the one part not of the bot's making, the path.
     static func headline(_ listing: HistoryListing, escape: (String) -> String) -> String {
-        let span = listing.since.map { "since " + TextCells.time($0) } ?? "in the journal"
+        let span = listing.since.map { "since " + ReportSummary.time($0) } ?? "in the journal"
         if let directory = listing.emptyStateDirectory {
             return "No decisions \(span): no run has recorded anything in \(escape(directory)) yet."
         }
@@ -36,18 +36,18 @@ public struct HistoryRenderer: Sendable {
     /// mailbox, one with result, action, rule and subject, then the reason
     /// and any detail, wrapped.
     static func text(_ listing: HistoryListing) -> String {
-        var lines = TextCells.wrap(headline(listing, escape: TextCells.clean), indent: 0)
+        var lines = TextReport.wrap(headline(listing, escape: TextReport.clean), indent: 0)
         for entry in listing.entries {
             let run = "run \(entry.runId)" + (entry.dryRun ? " (dry run: nothing was done)" : "")
             lines.append(
-                TextCells.clip("\(TextCells.time(entry.decidedAt))  \(run)  \(entry.mailbox)", TextCells.width))
+                TextReport.clip("\(ReportSummary.time(entry.decidedAt))  \(run)  \(entry.mailbox)", TextReport.width))
             let head =
-                "  " + TextCells.pad(TextCells.words(entry.result), 16) + TextCells.pad(entry.action, 10)
-                + TextCells.pad(entry.rule ?? "-", 16)
+                "  " + TextReport.pad(ReportSummary.words(entry.result), 16) + TextReport.pad(entry.action, 10)
+                + TextReport.pad(entry.rule ?? "-", 16)
             let subject = entry.subject.flatMap { $0.isEmpty ? nil : $0 } ?? "(no subject)"
-            lines.append(head + TextCells.clip(subject, TextCells.width - head.count))
-            lines += TextCells.wrap(about(entry) + ": " + entry.reason, indent: 4)
-            if let detail = entry.detail { lines += TextCells.wrap(detail, indent: 4) }
+            lines.append(head + TextReport.clip(subject, TextReport.width - head.count))
+            lines += TextReport.wrap(about(entry) + ": " + entry.reason, indent: 4)
+            if let detail = entry.detail { lines += TextReport.wrap(detail, indent: 4) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -55,7 +55,7 @@ public struct HistoryRenderer: Sendable {
     /// `request for 2026-03-04 09:00:00Z by ann@contoso.com`.
     static func about(_ entry: JournalEntry) -> String {
         var about = entry.kind
-        if let start = entry.start { about += " for " + TextCells.time(start) }
+        if let start = entry.start { about += " for " + ReportSummary.time(start) }
         if let organizer = entry.organizer, !organizer.isEmpty { about += " by " + organizer }
         return about
     }
@@ -94,8 +94,8 @@ public struct HistoryRenderer: Sendable {
             let run = "\(e.runId)" + (e.dryRun ? " (dry run)" : "")
             let why = md(e.reason) + (e.detail.map { " (" + md($0) + ")" } ?? "")
             out += TextCells.markdownRow([
-                TextCells.time(e.decidedAt), run, md(e.mailbox), md(about(e)), md(e.subject ?? ""),
-                md(TextCells.words(e.result)), md(e.action), md(e.rule ?? "-"), why,
+                ReportSummary.time(e.decidedAt), run, md(e.mailbox), md(about(e)), md(e.subject ?? ""),
+                md(ReportSummary.words(e.result)), md(e.action), md(e.rule ?? "-"), why,
             ])
         }
         return out

@@ -28,14 +28,16 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 public struct JSONReport: ReportRenderer {
     public init() {}
 
-    public func render(_ report: RunReport) -> String {
+    public func render(_ report: RunReport) -> String { Self.encode(report) }
+
+    /// Any listing as the report's JSON is written (the history and the
+    /// attendance use it too): keys sorted, dates in ISO 8601 UTC.
+    static func encode<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         // Encoding plain strings, numbers and dates cannot fail; should it, the text says so rather than crash.
-        guard let data = try? encoder.encode(report) else {
-            return "{\"error\": \"the report could not be encoded\"}\n"
-        }
+        guard let data = try? encoder.encode(value) else { return "{\"error\": \"it could not be encoded\"}\n" }
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
