@@ -120,9 +120,15 @@ extension Journal {
     /// earlier in the same run. Dry runs record too (with `dryRun` set); this
     /// never touches the reply ledger.
     public func record(_ entry: JournalEntry) throws(JournalError) {
+        try record([entry])
+    }
+
+    /// Records several entries in one transaction: a page of a run costs one
+    /// commit (one sync to disk), not one per message.
+    public func record(_ entries: [JournalEntry]) throws(JournalError) {
+        guard !entries.isEmpty else { return }
         try write { db in
-            var entry = entry
-            try entry.upsert(db)
+            for var entry in entries { try entry.upsert(db) }
         }
     }
 

@@ -102,8 +102,11 @@ struct MailboxPass {
     /// unanswered means it did not (PRODUCT.md 7.3). Requests that cannot be
     /// read now stay unsettled, and are not answered in this run.
     private func settleUnconfirmedReplies() async throws {
-        for record in try journal.unsettledReplies(mailbox: address) {
-            guard case .some(let read) = try await source.read([ItemId(record.requestId)]).first else { continue }
+        let records = try journal.unsettledReplies(mailbox: address)
+        guard !records.isEmpty else { return }
+        // One read for them all, in the reader's batches.
+        let reads = try await source.read(records.map { ItemId($0.requestId) })
+        for (record, read) in zip(records, reads) {
             let sent: Bool
             switch read {
             case .failure(let error) where error.kind == .notFound:
@@ -164,7 +167,7 @@ struct MailboxPass {
         }
         var departed = handled.filter(\.departed).count
         departed += try await cleanUp(&handled)
-        for entry in handled { try finish(entry.report) }
+        try finish(handled.map(\.report))
         return departed
     }
 
@@ -477,7 +480,7 @@ struct MailboxPass {
             itemId: summary.id.id, kind: Self.kindName(summary.kind), received: summary.received, action: "none",
             reason: "it could not be read", result: .failed, detail: error.description)
         report.result = try failureResult(item: summary.id.id, error)
-        try finish(report)
+        try finish([report])
     }
 
     private func report(_ message: MeetingMessage, _ decision: Decision, _ result: MessageReport.Result)
@@ -514,14 +517,18 @@ struct MailboxPass {
         }
     }
 
-    /// Keeps the report and writes it to the journal.
-    private mutating func finish(_ report: MessageReport) throws {
-        reports.append(report)
+    /// Keeps the reports and writes them to the journal, in one transaction.
+    private mutating func finish(_ finished: [MessageReport]) throws {
+        reports += finished
+        let now = clock.now
         try journal.record(
-            JournalEntry(
-                runId: run, mailbox: address, itemId: report.itemId, uid: report.uid, recurrenceId: report.recurrenceId,
-                sequence: report.sequence, kind: report.kind, organizer: report.organizer, subject: report.subject,
-                start: report.start, rule: report.rule, action: report.action, reason: report.reason,
-                result: report.result.rawValue, detail: report.detail, decidedAt: clock.now, dryRun: dryRun))
+            finished.map { report in
+                JournalEntry(
+                    runId: run, mailbox: address, itemId: report.itemId, uid: report.uid,
+                    recurrenceId: report.recurrenceId, sequence: report.sequence, kind: report.kind,
+                    organizer: report.organizer, subject: report.subject, start: report.start, rule: report.rule,
+                    action: report.action, reason: report.reason, result: report.result.rawValue,
+                    detail: report.detail, decidedAt: now, dryRun: dryRun)
+            })
     }
 }
