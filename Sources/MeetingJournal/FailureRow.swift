@@ -51,7 +51,16 @@ extension Journal {
 
     /// Forgets the failures of `item` (it succeeded, or left the mailbox).
     public func clearFailure(mailbox: String, item: String) throws(JournalError) {
-        _ = try write { db in try FailureRow.deleteOne(db, key: FailureRow.key(mailbox: mailbox, item: item)) }
+        try clearFailures(mailbox: mailbox, items: [item])
+    }
+
+    /// Forgets the failures of these items, in one transaction.
+    public func clearFailures(mailbox: String, items: [String]) throws(JournalError) {
+        guard !items.isEmpty else { return }
+        _ = try write { db in
+            try FailureRow.filter(Column("mailbox") == mailbox.lowercased()).filter(items.contains(Column("itemId")))
+                .deleteAll(db)
+        }
     }
 
     /// In how many runs in a row `item` has failed the same way; 0 when it has not.

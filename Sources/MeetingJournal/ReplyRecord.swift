@@ -30,6 +30,11 @@ public struct ReplyKey: Hashable, Sendable, CustomStringConvertible {
         ["mailbox": mailbox, "uid": uid, "recurrenceId": storedRecurrenceId, "sequence": sequence]
     }
 
+    /// The key's columns in the order of the table's primary key.
+    var arguments: StatementArguments {
+        [mailbox, uid, storedRecurrenceId, sequence]
+    }
+
     /// No recurrence id is stored as '', not NULL, so that it takes part in
     /// the key's uniqueness (SQLite lets NULLs repeat under a unique key).
     var storedRecurrenceId: DatabaseValue {
@@ -123,6 +128,15 @@ public struct ReplyRecord: Sendable, Equatable, FetchableRecord, PersistableReco
         self.runId = runId
     }
 
+    /// The row for `key`, by the primary key, with a statement prepared once
+    /// per connection: claims and settlements look rows up by the hundred.
+    static func fetch(_ key: ReplyKey, _ db: Database) throws -> ReplyRecord? {
+        try ReplyRecord.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT * FROM reply WHERE mailbox = ? AND uid = ? AND recurrenceId = ? AND sequence = ?"),
+            arguments: key.arguments)
+    }
+
     public func encode(to container: inout PersistenceContainer) throws {
         typealias C = Columns
         for (column, value) in key.databaseKey { container[column] = value }
@@ -150,6 +164,22 @@ public enum ReplyClaim: Sendable, Equatable {
     case unconfirmed(ReplyRecord)
 }
 
+/// A reply the pipeline asks to send.
+public struct ReplyRequest: Sendable, Equatable {
+    public var key: ReplyKey
+    /// The EWS item id of the request message.
+    public var requestId: String
+    public var answer: ReplyAnswer
+    public var sendsReply: Bool
+
+    public init(_ key: ReplyKey, requestId: String, answer: ReplyAnswer, sendsReply: Bool) {
+        self.key = key
+        self.requestId = requestId
+        self.answer = answer
+        self.sendsReply = sendsReply
+    }
+}
+
 extension Journal {
     /// Asks to send the reply for `key`, in one transaction. Whatever the
     /// number of journals and tasks asking at once, at most one of them is
@@ -157,31 +187,50 @@ extension Journal {
     public func claimReply(
         _ key: ReplyKey, requestId: String, answer: ReplyAnswer, sendsReply: Bool, run: Int64, at: Date
     ) throws(JournalError) -> ReplyClaim {
-        try write { db in
-            guard var reply = try ReplyRecord.fetchOne(db, key: key.databaseKey) else {
-                let intent = ReplyRecord(
-                    key: key, state: .intent, requestId: requestId, answer: answer, sendsReply: sendsReply,
-                    attempts: 1, createdAt: at, updatedAt: at, runId: run)
-                // The primary key refuses a second row for this key, whatever this code believes.
-                try intent.insert(db)
-                return .granted(intent)
-            }
-            switch reply.state {
-            case .sent:
-                return .alreadySent(reply)
-            case .intent, .unknown:
-                return .unconfirmed(reply)
-            case .notSent:
-                reply.state = .intent
-                reply.attempts += 1
-                reply.requestId = requestId
-                reply.answer = answer
-                reply.sendsReply = sendsReply
-                reply.runId = run
-                reply.updatedAt = at
-                try reply.update(db)
-                return .granted(reply)
-            }
+        let request = ReplyRequest(key, requestId: requestId, answer: answer, sendsReply: sendsReply)
+        return try write { db in try Self.claim(request, run: run, at: at, db) }
+    }
+
+    /// `claimReply` for each request, all in one transaction (one sync to
+    /// disk for a page's replies); one answer each, in order.
+    public func claimReplies(_ requests: [ReplyRequest], run: Int64, at: Date) throws(JournalError) -> [ReplyClaim] {
+        guard !requests.isEmpty else { return [] }
+        return try write { db in try requests.map { try Self.claim($0, run: run, at: at, db) } }
+    }
+
+    private static func claim(_ request: ReplyRequest, run: Int64, at: Date, _ db: Database) throws -> ReplyClaim {
+        guard var reply = try ReplyRecord.fetch(request.key, db) else {
+            let intent = ReplyRecord(
+                key: request.key, state: .intent, requestId: request.requestId, answer: request.answer,
+                sendsReply: request.sendsReply, attempts: 1, createdAt: at, updatedAt: at, runId: run)
+            // The primary key refuses a second row for this key, whatever this code believes.
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO reply (mailbox, uid, recurrenceId, sequence, requestId, answer, sendsReply, state,
+                    attempts, runId, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: intent.key.arguments + [
+                    intent.requestId, intent.answer, intent.sendsReply, intent.state, intent.attempts, intent.runId, at,
+                    at,
+                ])
+            return .granted(intent)
+        }
+        switch reply.state {
+        case .sent:
+            return .alreadySent(reply)
+        case .intent, .unknown:
+            return .unconfirmed(reply)
+        case .notSent:
+            reply.state = .intent
+            reply.attempts += 1
+            reply.requestId = request.requestId
+            reply.answer = request.answer
+            reply.sendsReply = request.sendsReply
+            reply.runId = run
+            reply.updatedAt = at
+            try reply.update(db)
+            return .granted(reply)
         }
     }
 
@@ -190,21 +239,33 @@ extension Journal {
     /// one, `sent` or `notSent`. Settling again as the same state is allowed;
     /// anything else from a settled state is refused, and `sent` is final.
     public func settleReply(_ key: ReplyKey, as state: ReplyState, at: Date) throws(JournalError) {
+        try settleReplies([(key, state)], at: at)
+    }
+
+    /// `settleReply` for each, all in one transaction: all or none.
+    public func settleReplies(_ settlements: [(key: ReplyKey, state: ReplyState)], at: Date) throws(JournalError) {
+        guard !settlements.isEmpty else { return }
         try write { db in
-            guard state != .intent else {
-                throw JournalError.refused(location, "a reply is settled as sent, not_sent or unknown, not as intent")
+            for (key, state) in settlements {
+                guard state != .intent else {
+                    throw JournalError.refused(
+                        location, "a reply is settled as sent, not_sent or unknown, not as intent")
+                }
+                guard let reply = try ReplyRecord.fetch(key, db) else {
+                    throw JournalError.refused(location, "no reply was claimed for \(key)")
+                }
+                guard reply.state == state || reply.state == .intent || reply.state == .unknown else {
+                    throw JournalError.refused(
+                        location,
+                        "the reply for \(key) is already \(reply.state.rawValue); it cannot become \(state.rawValue)")
+                }
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE reply SET state = ?, updatedAt = ?
+                        WHERE mailbox = ? AND uid = ? AND recurrenceId = ? AND sequence = ?
+                        """
+                ).execute(arguments: [state, at] + key.arguments)
             }
-            guard var reply = try ReplyRecord.fetchOne(db, key: key.databaseKey) else {
-                throw JournalError.refused(location, "no reply was claimed for \(key)")
-            }
-            guard reply.state == state || reply.state == .intent || reply.state == .unknown else {
-                throw JournalError.refused(
-                    location,
-                    "the reply for \(key) is already \(reply.state.rawValue); it cannot become \(state.rawValue)")
-            }
-            reply.state = state
-            reply.updatedAt = at
-            try reply.update(db)
         }
     }
 
@@ -253,6 +314,59 @@ extension Journal {
                 .filter(C.state == ReplyState.sent)
                 .order(C.sequence.desc)
                 .fetchOne(db)
+        }
+    }
+}
+
+/// What the journal knows of a page's meetings and items, read at once: the
+/// reply ledger's rows for their UIDs and the failure streaks of the items.
+/// The pipeline decides from it; a claim still checks the ledger itself, in
+/// its own transaction, before anything is sent.
+public struct LedgerView: Sendable {
+    private let replies: [String: [ReplyRecord]]
+    private let failures: [String: Int]
+
+    init(replies: [ReplyRecord], failures: [String: Int]) {
+        self.replies = Dictionary(grouping: replies, by: \.key.uid)
+        self.failures = failures
+    }
+
+    private func rows(_ uid: String, _ recurrenceId: Date?) -> [ReplyRecord] {
+        let occurrence = ReplyKey(mailbox: "", uid: uid, recurrenceId: recurrenceId, sequence: 0).recurrenceId
+        return (replies[uid] ?? []).filter { $0.key.recurrenceId == occurrence }
+    }
+
+    /// The ledger's row for `key`, if any.
+    public func reply(_ key: ReplyKey) -> ReplyRecord? {
+        rows(key.uid, key.recurrenceId).first { $0.key == key }
+    }
+
+    /// As `Journal.newestSequence`.
+    public func newestSequence(uid: String, recurrenceId: Date?) -> Int? {
+        rows(uid, recurrenceId).map(\.key.sequence).max()
+    }
+
+    /// As `Journal.lastSentReply`.
+    public func lastSentReply(uid: String, recurrenceId: Date?) -> ReplyRecord? {
+        rows(uid, recurrenceId).filter { $0.state == .sent }.max { $0.key.sequence < $1.key.sequence }
+    }
+
+    /// As `Journal.failureRuns`.
+    public func failureRuns(item: String) -> Int { failures[item] ?? 0 }
+}
+
+extension Journal {
+    /// The ledger rows of `mailbox` for these UIDs and the failure streaks
+    /// of these items, in one read.
+    public func ledger(mailbox: String, uids: Set<String>, items: [String]) throws(JournalError) -> LedgerView {
+        let mailbox = mailbox.lowercased()
+        return try read { db in
+            let replies = try ReplyRecord.filter(ReplyRecord.Columns.mailbox == mailbox)
+                .filter(uids.contains(ReplyRecord.Columns.uid)).fetchAll(db)
+            let failures = try FailureRow.filter(Column("mailbox") == mailbox)
+                .filter(items.contains(Column("itemId"))).fetchAll(db)
+            return LedgerView(
+                replies: replies, failures: Dictionary(failures.map { ($0.itemId, $0.runs) }) { first, _ in first })
         }
     }
 }

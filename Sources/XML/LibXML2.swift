@@ -32,8 +32,18 @@ enum LibXML2 {
 let ignoreStructuredError: xmlStructuredErrorFunc = { _, _ in }
 
 extension String {
-    var trimmed: String {
-        var s = Substring(self)
+    /// Without the whitespace and line breaks around it.
+    public var trimmed: String { self[...].trimmed }
+}
+
+extension Substring {
+    /// Without the whitespace and line breaks around it. Ids, codes and
+    /// values are read by the thousand per page, nearly all without any:
+    /// those are returned as they are without looking further.
+    public var trimmed: String {
+        func plain(_ byte: UInt8?) -> Bool { byte.map { $0 > 0x20 && $0 < 0x7F } ?? false }
+        if plain(utf8.first), plain(utf8.last) { return String(self) }
+        var s = self
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }
         return String(s)

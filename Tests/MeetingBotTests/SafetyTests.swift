@@ -92,7 +92,10 @@ import Testing
         let expected = try Self.replies(reference)
         #expect(expected.count > 100)
 
-        let harness = try await Self.harness(fixture)
+        // Small pages and batches and a slow server, so that a run writes in
+        // many steps and is still running when its kill comes.
+        let harness = try await Self.harness(
+            fixture, extra: "page_size: 20\nbatch_size: 3", faults: [try FaultRule(parsing: "latency:value=15")])
         defer { Task { await harness.stop() } }
         // Each run is killed once it has sent a seeded number of further replies:
         // at many points of a run, wherever the process then is (between the

@@ -200,7 +200,3 @@ struct ResponseMessage {
         }
     }
 }
-
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-}

@@ -197,8 +197,11 @@ public struct EWSMailboxWriter: MailboxWriter {
         self.options = options
     }
 
-    public func respond(to request: ItemId, with reply: MeetingReply) async throws(EWSError) -> SendOutcome {
-        if reply.proposedStart != nil || reply.proposedEnd != nil {
+    /// Answers the requests in batches of one answer and one disposition
+    /// (PROTOCOL.md 5.3), the batches concurrently; one outcome per request,
+    /// in order.
+    public func respond(_ replies: [(request: ItemId, reply: MeetingReply)]) async throws(EWSError) -> [SendOutcome] {
+        for (_, reply) in replies where reply.proposedStart != nil || reply.proposedEnd != nil {
             guard let start = reply.proposedStart, let end = reply.proposedEnd, start < end else {
                 throw EWSError(.invalidRequest, "a proposed new time needs a start before its end")
             }
@@ -208,24 +211,39 @@ public struct EWSMailboxWriter: MailboxWriter {
                     "proposing a new time needs Exchange2013_SP1 or later, not \(client.version.rawValue)")
             }
         }
-        return try await send(RespondToMeeting(request: request, reply: reply, mailbox: client.folderMailbox))
+        let groups = Dictionary(grouping: replies.indices) {
+            replies[$0].reply.answer.rawValue + "\(replies[$0].reply.sendReply)"
+        }
+        var outcomes = [SendOutcome?](repeating: nil, count: replies.count)
+        let batches = groups.values.sorted { $0[0] < $1[0] }.flatMap { $0.chunked(options.batchSize) }
+        let answers = await client.concurrently(batches) { batch in
+            await send(RespondToMeeting(batch.map { replies[$0] }, mailbox: client.folderMailbox))
+        }
+        for (batch, answer) in zip(batches, answers) {
+            for (position, outcome) in zip(batch, answer) { outcomes[position] = outcome }
+        }
+        return outcomes.map { $0 ?? .unknown(EWSError(.unknownOutcome, "CreateItem left the request unanswered")) }
     }
 
-    public func removeFromCalendar(_ cancellation: ItemId) async throws(EWSError) -> SendOutcome {
-        try await send(RemoveItem(cancellation: cancellation))
+    /// RemoveItem for the cancellations, in batches sent concurrently; one outcome each, in order.
+    public func removeFromCalendar(_ cancellations: [ItemId]) async throws(EWSError) -> [SendOutcome] {
+        let batches = Array(cancellations.indices).chunked(options.batchSize)
+        let answers = await client.concurrently(batches) { batch in
+            await send(RemoveItem(cancellations: batch.map { cancellations[$0] }))
+        }
+        return answers.flatMap { $0 }
     }
 
-    private func send<Op: PerItemOperation>(_ operation: Op) async throws(EWSError) -> SendOutcome
-    where Op.Element == [ItemId] {
+    /// One outcome per item of the batch. A call that fails as a whole gives
+    /// each item its error: `unknown` when the request may have reached the
+    /// server, else an answer that nothing was done.
+    private func send<Op: PerItemOperation>(_ operation: Op) async -> [SendOutcome] where Op.Element == [ItemId] {
         do throws(EWSError) {
-            // performEach answers each item, so there is exactly one result.
-            return try await client.performEach(operation).first.map(SendOutcome.answered)
-                ?? .unknown(
-                    EWSError(
-                        .unknownOutcome, "CreateItem left its item unanswered; re-read the item before trying again"))
+            let results = try await client.performEach(operation)
+            return results.map(SendOutcome.answered)
         } catch {
-            guard error.kind == .unknownOutcome else { throw error }
-            return .unknown(error)
+            let outcome: SendOutcome = error.kind == .unknownOutcome ? .unknown(error) : .answered(.failure(error))
+            return Array(repeating: outcome, count: operation.itemCount)
         }
     }
 
@@ -252,16 +270,40 @@ public struct EWSMailboxWriter: MailboxWriter {
 }
 
 extension EWSClient {
-    /// Runs `body` on consecutive batches of `ids` and joins the results.
+    /// Runs `body` on the batches of `ids`, concurrently, and joins the
+    /// results in order; the first error, if any, after every batch ended.
+    /// The transport decides how many requests are in flight at once.
     func inBatches<T>(
         _ ids: [ItemId], of size: Int,
-        _ body: ([ItemId]) async throws(EWSError) -> [ItemResult<T>]
+        _ body: @escaping @Sendable ([ItemId]) async throws(EWSError) -> [ItemResult<T>]
     ) async throws(EWSError) -> [ItemResult<T>] {
-        var results: [ItemResult<T>] = []
-        results.reserveCapacity(ids.count)
-        for start in stride(from: 0, to: ids.count, by: size) {
-            results += try await body(Array(ids[start..<min(start + size, ids.count)]))
+        let results = await concurrently(ids.chunked(size)) { batch -> Result<[ItemResult<T>], EWSError> in
+            do throws(EWSError) { return .success(try await body(batch)) } catch { return .failure(error) }
         }
-        return results
+        var joined: [ItemResult<T>] = []
+        joined.reserveCapacity(ids.count)
+        for result in results { joined += try result.get() }
+        return joined
+    }
+
+    /// `body` of every element, all at once, the results in order.
+    func concurrently<Element: Sendable, T: Sendable>(
+        _ elements: [Element], _ body: @escaping @Sendable (Element) async -> T
+    ) async -> [T] {
+        if elements.count == 1 { return [await body(elements[0])] }
+        return await withTaskGroup(of: (Int, T).self) { group in
+            for (position, element) in elements.enumerated() { group.addTask { (position, await body(element)) } }
+            var results: [(Int, T)] = []
+            results.reserveCapacity(elements.count)
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+}
+
+extension Array {
+    /// Consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [[Element]] {
+        stride(from: 0, to: count, by: Swift.max(size, 1)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }

@@ -40,24 +40,48 @@ extension MailboxReader {
     /// rather than calling the response orphaned.
     public func organizerCalendarItem(for response: MeetingMessage) async throws(EWSError) -> ItemResult<CalendarItem?>
     {
-        var failure: EWSError?
-        if let id = response.associatedCalendarItemId {
-            for result in try await calendarItems([id]) {
-                if let own = Self.ownMeeting(result, failure: &failure) { return own }
+        try await organizerCalendarItems(for: [response])[0]
+    }
+
+    /// `organizerCalendarItem(for:)` for each response, in order: the items
+    /// the responses point at are read once each, in batches, and only the
+    /// responses left without their meeting are looked up by UID.
+    public func organizerCalendarItems(for responses: [MeetingMessage]) async throws(EWSError)
+        -> [ItemResult<CalendarItem?>]
+    {
+        var failures = [EWSError?](repeating: nil, count: responses.count)
+        var found = [ItemResult<CalendarItem?>?](repeating: nil, count: responses.count)
+        let associated = Self.distinct(responses.compactMap(\.associatedCalendarItemId))
+        let byId = Dictionary(zip(associated.map(\.id), try await calendarItems(associated))) { first, _ in first }
+        for (position, response) in responses.enumerated() {
+            guard let id = response.associatedCalendarItemId, let result = byId[id.id] else { continue }
+            found[position] = Self.ownMeeting(result, failure: &failures[position])
+        }
+        let unfound = { (position: Int) in found[position].map { _ in false } ?? true }
+        for uid in Self.distinct(responses.indices.filter(unfound).compactMap { responses[$0].uid }) {
+            let results = try await calendarItems(try await calendarItemIds(uid: uid))
+            for position in responses.indices where unfound(position) && responses[position].uid == uid {
+                for result in results where unfound(position) {
+                    found[position] = Self.ownMeeting(result, failure: &failures[position])
+                }
+                if unfound(position) { found[position] = failures[position].map(ItemResult.failure) ?? .success(nil) }
             }
         }
-        guard let uid = response.uid else {
-            return .failure(
-                failure
-                    ?? EWSError(
-                        .invalidResponse,
-                        "meeting response \(response.id) has neither a usable AssociatedCalendarItemId nor a UID"))
+        return responses.indices.map { position in
+            found[position]
+                ?? .failure(
+                    failures[position]
+                        ?? EWSError(
+                            .invalidResponse,
+                            "meeting response \(responses[position].id) has neither a usable AssociatedCalendarItemId nor a UID"
+                        ))
         }
-        let ids = try await calendarItemIds(uid: uid)
-        for result in try await calendarItems(ids) {
-            if let own = Self.ownMeeting(result, failure: &failure) { return own }
-        }
-        return failure.map(ItemResult.failure) ?? .success(nil)
+    }
+
+    /// Each value once, in the order first seen.
+    private static func distinct<T: Hashable>(_ values: [T]) -> [T] {
+        var seen = Set<T>()
+        return values.filter { seen.insert($0).inserted }
     }
 
     /// `result` when it is the mailbox's own meeting; else nil, keeping a

@@ -1,5 +1,6 @@
 internal import CCurl
 import Foundation
+import XML
 
 /// How a `CurlEasy` authenticates each request it sends.
 enum CurlAuthentication: Sendable {
@@ -251,8 +252,7 @@ final class CurlEasy {
             sink.headers = [:]  // a new response (after a 401 or 100 Continue)
         } else if let colon = line.firstIndex(of: ":") {
             sink.headers.append(
-                line[..<colon].trimmingCharacters(in: .whitespaces),
-                line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines))
+                line[..<colon].trimmed, line[line.index(after: colon)...].trimmed)
         }
         return n
     }

@@ -40,10 +40,10 @@ public struct AttendanceLauncher: Sendable {
         let start = from ?? clock.now
         let window = to.map { DateInterval(start: start, end: max($0, start)) } ?? .attendance(from: start, days: days)
         let setup: BotSetup
-        let authentication: TransportAuthentication
+        let transports: TransportPool
         do {
             setup = try BotSetup(configPath: configPath, mailboxes: mailboxes)
-            authentication = try setup.authentication()
+            transports = try setup.transports(authentication: try setup.authentication())
         } catch {
             problems("\(error)")
             return .invalidConfiguration
@@ -59,12 +59,12 @@ public struct AttendanceLauncher: Sendable {
                 continue
             }
             do {
-                let client = try setup.client(for: mailbox, authentication: authentication, logger: logger)
+                let client = setup.client(for: mailbox, transports: transports, logger: logger)
                 let reader = EWSMailboxReader(client, options: setup.configuration.mailboxOptions)
                 let attendance = try await MailboxAttendance.read(from: EWSMeetingSource(reader), window: window)
                 if attendance.error != nil, status == .success { status = .itemsFailed }
                 results.append(attendance)
-            } catch let error as MailboxError {
+            } catch {
                 logger.error("\(mailbox.address): \(error)")
                 if error.isConnectionProblem {
                     status = .serverUnreachable
@@ -73,9 +73,6 @@ public struct AttendanceLauncher: Sendable {
                     status = .itemsFailed
                 }
                 results.append(.unread(mailbox.address, window, error.description))
-            } catch {
-                problems("\(error)")
-                return .invalidConfiguration
             }
         }
         do {

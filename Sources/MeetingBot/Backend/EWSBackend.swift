@@ -26,10 +26,12 @@ public struct EWSMeetingSource: MeetingSource {
         try await mapped { () throws(EWSError) in try await reader.calendarItems(ids).map(\.result) }
     }
 
-    public func organizerItem(for response: MeetingMessage) async throws(MailboxError) -> Result<
-        CalendarItem?, MailboxError
-    > {
-        try await mapped { () throws(EWSError) in try await reader.organizerCalendarItem(for: response).result }
+    public func organizerItems(for responses: [MeetingMessage]) async throws(MailboxError)
+        -> [Result<CalendarItem?, MailboxError>]
+    {
+        try await mapped { () throws(EWSError) in
+            try await reader.organizerCalendarItems(for: responses).map(\.result)
+        }
     }
 
     /// One calendar view, then GetItem in batches of one item per meeting.
@@ -83,17 +85,34 @@ public struct EWSMeetingSink: MeetingSink {
         self.reader = reader
     }
 
-    public func reply(to request: MeetingMessage, with reply: MeetingReply) async throws(MailboxError) -> WriteOutcome {
-        WriteOutcome(try await mapped { () throws(EWSError) in try await writer.respond(to: request.id, with: reply) })
+    public func reply(_ replies: [(request: MeetingMessage, reply: MeetingReply)]) async throws(MailboxError)
+        -> [WriteOutcome]
+    {
+        try await mapped { () throws(EWSError) in
+            try await writer.respond(replies.map { ($0.request.id, $0.reply) }).map(WriteOutcome.init)
+        }
     }
 
     /// RemoveItem, and where the server refuses it ("RemoveItem is not
     /// supported for delegate access", PROTOCOL.md 5.2) the documented
     /// fallback: the attendee's calendar item deleted without sending
     /// cancellations, then the cancellation message.
-    public func removeCancelledMeeting(_ cancellation: MeetingMessage) async throws(MailboxError) -> WriteOutcome {
-        let outcome = WriteOutcome(
-            try await mapped { () throws(EWSError) in try await writer.removeFromCalendar(cancellation.id) })
+    public func removeCancelledMeetings(_ cancellations: [MeetingMessage]) async throws(MailboxError)
+        -> [WriteOutcome]
+    {
+        let outcomes = try await mapped { () throws(EWSError) in
+            try await writer.removeFromCalendar(cancellations.map(\.id)).map(WriteOutcome.init)
+        }
+        var results: [WriteOutcome] = []
+        for (cancellation, outcome) in zip(cancellations, outcomes) {
+            results.append(try await fallingBack(cancellation, outcome))
+        }
+        return results
+    }
+
+    private func fallingBack(_ cancellation: MeetingMessage, _ outcome: WriteOutcome) async throws(MailboxError)
+        -> WriteOutcome
+    {
         guard case .refused(let error) = outcome, error.serverCode == "ErrorCalendarIsDelegatedForRemove" else {
             return outcome
         }

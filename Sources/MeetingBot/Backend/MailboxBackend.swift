@@ -21,9 +21,10 @@ public protocol MeetingSource: Sendable {
     /// Calendar items read in full, one result per id.
     func calendarItems(_ ids: [ItemId]) async throws(MailboxError) -> [Result<CalendarItem, MailboxError>]
 
-    /// The organizer's calendar item a response belongs to; nil when the
-    /// meeting is gone (PRODUCT.md 3, "orphaned").
-    func organizerItem(for response: MeetingMessage) async throws(MailboxError) -> Result<CalendarItem?, MailboxError>
+    /// The organizer's calendar item each response belongs to, in order; nil
+    /// when the meeting is gone (PRODUCT.md 3, "orphaned").
+    func organizerItems(for responses: [MeetingMessage]) async throws(MailboxError)
+        -> [Result<CalendarItem?, MailboxError>]
 
     /// The meetings this mailbox organizes that overlap [start, end), each
     /// once however often it occurs there, read in full: their attendees
@@ -58,12 +59,13 @@ public protocol MessageScanner: Sendable {
 /// How the pipeline changes one mailbox. Only a real run is given one: a dry
 /// run has nothing to call (PRODUCT.md 7.1, STYLE.md example 8).
 public protocol MeetingSink: Sendable {
-    /// Answers a request once; never resent by itself (PRODUCT.md 7.3).
-    func reply(to request: MeetingMessage, with reply: MeetingReply) async throws(MailboxError) -> WriteOutcome
+    /// Answers requests, each once, one outcome per request in order; never
+    /// resent by itself (PRODUCT.md 7.3).
+    func reply(_ replies: [(request: MeetingMessage, reply: MeetingReply)]) async throws(MailboxError) -> [WriteOutcome]
 
-    /// Takes a cancelled meeting off the calendar and removes the
-    /// cancellation, by whatever means the server allows.
-    func removeCancelledMeeting(_ cancellation: MeetingMessage) async throws(MailboxError) -> WriteOutcome
+    /// Takes cancelled meetings off the calendar and removes the
+    /// cancellations, by whatever means the server allows; one outcome each.
+    func removeCancelledMeetings(_ cancellations: [MeetingMessage]) async throws(MailboxError) -> [WriteOutcome]
 
     /// Removes processed messages as `mode` says; one result per id.
     func cleanUp(_ ids: [ItemId], _ mode: CleanupMode) async throws(MailboxError) -> [Result<Void, MailboxError>]

@@ -106,6 +106,7 @@ struct MailboxPass {
         guard !records.isEmpty else { return }
         // One read for them all, in the reader's batches.
         let reads = try await source.read(records.map { ItemId($0.requestId) })
+        var settlements: [(key: ReplyKey, state: ReplyState)] = []
         for (record, read) in zip(records, reads) {
             let sent: Bool
             switch read {
@@ -117,9 +118,10 @@ struct MailboxPass {
             case .success(let request):
                 sent = try await isAnswered(request)
             }
-            try journal.settleReply(record.key, as: sent ? .sent : .notSent, at: clock.now)
+            settlements.append((record.key, sent ? .sent : .notSent))
             logger.notice("\(address): an unconfirmed reply to \(record.requestId) was \(sent ? "sent" : "not sent")")
         }
+        try journal.settleReplies(settlements, at: clock.now)
     }
 
     /// The mailbox has answered the request: the request says so, or its calendar item does.
@@ -143,7 +145,34 @@ struct MailboxPass {
         var departed = false
     }
 
-    /// Reads, decides and acts on one page; returns how many of its messages left the folder.
+    /// What deciding a message left to do, with the page's other messages.
+    private enum Step {
+        case done(Handled)
+        /// A reply to claim in the journal, send, and settle.
+        case reply(Handled, PlannedReply)
+        /// A cancelled meeting to take off the calendar.
+        case remove(Handled, MeetingMessage)
+        /// A response to look for on the organizer's calendar.
+        case lookUp(Handled, MeetingMessage)
+
+        var handled: Handled {
+            switch self {
+            case .done(let handled), .reply(let handled, _), .remove(let handled, _), .lookUp(let handled, _): handled
+            }
+        }
+    }
+
+    private struct PlannedReply {
+        var message: MeetingMessage
+        var reply: MeetingReply
+        var key: ReplyKey
+    }
+
+    /// Reads, decides and acts on one page; returns how many of its messages
+    /// left the folder. Every message is decided first; then the page's
+    /// lookups, replies and removals go out together, in batches (one claim
+    /// and one settlement transaction for its replies), and its processed
+    /// messages are cleaned up.
     private mutating func process(_ page: [MessageSummary]) async throws -> Int {
         let read = try await source.read(page.map(\.id))
         var messages: [MeetingMessage] = []
@@ -154,21 +183,169 @@ struct MailboxPass {
             case .failure(let error): try recordFailure(of: summary, error)
             }
         }
+        let ledger = try journal.ledger(
+            mailbox: address, uids: Set(messages.compactMap(\.uid)), items: messages.map(\.id.id))
         let superseded = Self.superseded(in: messages)
         try await coverCalendar(for: messages.filter { $0.kind == .request })
-        var handled: [Handled] = []
+        var steps: [Step] = []
         for message in messages {
             if clock.now >= deadline {
-                handled.append(
-                    Handled(report: report(message, action: "none", reason: "the time budget ran out", .deferred)))
+                steps.append(
+                    .done(
+                        Handled(report: report(message, action: "none", reason: "the time budget ran out", .deferred))))
                 continue
             }
-            handled.append(try await handle(message, superseded: superseded.contains(message.id.id)))
+            steps.append(try step(message, superseded: superseded.contains(message.id.id), ledger))
+        }
+        var handled = steps.map(\.handled)
+        try await lookUpOrganizerItems(steps, &handled)
+        var lostConnection: MailboxError?
+        if let sink {
+            lostConnection = try await sendReplies(steps, &handled, sink)
+            try await removeCancelledMeetings(steps, &handled, sink)
         }
         var departed = handled.filter(\.departed).count
         departed += try await cleanUp(&handled)
         try finish(handled.map(\.report))
+        if let lostConnection { throw lostConnection }
         return departed
+    }
+
+    /// The organizer's items of the page's responses to apply, read together.
+    private func lookUpOrganizerItems(_ steps: [Step], _ handled: inout [Handled]) async throws {
+        let lookups = steps.indices.compactMap { position -> (Int, MeetingMessage)? in
+            guard case .lookUp(_, let message) = steps[position] else { return nil }
+            return (position, message)
+        }
+        guard !lookups.isEmpty else { return }
+        let items = try await source.organizerItems(for: lookups.map(\.1))
+        for ((position, message), item) in zip(lookups, items) {
+            handled[position] = try applied(message, handled[position].report, item)
+        }
+    }
+
+    /// Claims, sends and settles the page's replies. With a reply cap each
+    /// sending reply goes out as the cap admits it; without one, all of them
+    /// at once, in the writer's batches. Returns the connection problem that
+    /// stopped replies going out, if one did: nothing was sent then, and the
+    /// pass ends after the page is recorded.
+    private func sendReplies(_ steps: [Step], _ handled: inout [Handled], _ sink: any MeetingSink) async throws
+        -> MailboxError?
+    {
+        var planned = steps.indices.compactMap { position -> (Int, PlannedReply)? in
+            guard case .reply(_, let reply) = steps[position] else { return nil }
+            return (position, reply)
+        }[...]
+        var lostConnection: MailboxError?
+        while !planned.isEmpty {
+            var batch: [(Int, PlannedReply)] = []
+            while let next = planned.first, settings.repliesPerMinute == 0 || batch.isEmpty || !next.1.reply.sendReply {
+                planned.removeFirst()
+                if next.1.reply.sendReply, !(await pacer.admit(before: deadline)) {
+                    handled[next.0].report.result = .deferred
+                    handled[next.0].report.detail =
+                        "the reply cap of \(settings.repliesPerMinute) a minute leaves no room before the time budget ends"
+                    continue
+                }
+                batch.append(next)
+            }
+            lostConnection = try await send(batch, &handled, sink) ?? lostConnection
+        }
+        return lostConnection
+    }
+
+    /// One batch of replies: claimed in one transaction, sent, settled in one.
+    private func send(_ batch: [(Int, PlannedReply)], _ handled: inout [Handled], _ sink: any MeetingSink) async throws
+        -> MailboxError?
+    {
+        let claims = try journal.claimReplies(
+            batch.map { _, planned in
+                ReplyRequest(
+                    planned.key, requestId: planned.message.id.id, answer: Self.ledgerAnswer(planned.reply.answer),
+                    sendsReply: planned.reply.sendReply)
+            }, run: run, at: clock.now)
+        var granted: [(Int, PlannedReply)] = []
+        for ((position, planned), claim) in zip(batch, claims) {
+            switch claim {
+            case .granted: granted.append((position, planned))
+            case .alreadySent:
+                if planned.reply.sendReply { await pacer.release() }
+                handled[position] = removal(
+                    planned.message, action: "delete", reason: "it was answered before", .alreadyAnswered)
+            case .unconfirmed:
+                if planned.reply.sendReply { await pacer.release() }
+                handled[position].report.result = .unknownOutcome
+                handled[position].report.detail =
+                    "an earlier reply's outcome is not known yet; it is checked before anything is sent"
+            }
+        }
+        guard !granted.isEmpty else { return nil }
+        let outcomes = try await sink.reply(granted.map { ($0.1.message, $0.1.reply) })
+        var settlements: [(key: ReplyKey, state: ReplyState)] = []
+        var done: [String] = []
+        var refused: [(Int, MailboxError)] = []
+        var lostConnection: MailboxError?
+        for ((position, planned), outcome) in zip(granted, outcomes) {
+            let sends = planned.reply.sendReply
+            switch outcome {
+            case .done:
+                settlements.append((planned.key, .sent))
+                done.append(planned.message.id.id)
+                handled[position].report.result = sends ? .replied : .recorded
+                // Exchange moves an answered request to Deleted Items itself (PROTOCOL.md 5.4).
+                handled[position].departed = true
+            case .refused(let error):
+                settlements.append((planned.key, .notSent))
+                if sends { await pacer.release() }
+                if error.isConnectionProblem {
+                    lostConnection = error
+                    handled[position].report.result = .failed
+                    handled[position].report.detail = "\(error); nothing was sent, the next run tries again"
+                } else {
+                    refused.append((position, error))
+                }
+            case .unknown(let error):
+                settlements.append((planned.key, .unknown))
+                handled[position].report.result = .unknownOutcome
+                handled[position].report.detail =
+                    "\(error); the next run re-reads the request before anything is sent again"
+                handled[position].departed = true
+            }
+        }
+        try journal.settleReplies(settlements, at: clock.now)
+        try journal.clearFailures(mailbox: address, items: done)
+        for (position, error) in refused {
+            handled[position] = try failed(handled[position].report, error)
+        }
+        return lostConnection
+    }
+
+    /// Takes the page's cancelled meetings off the calendar, together.
+    private func removeCancelledMeetings(_ steps: [Step], _ handled: inout [Handled], _ sink: any MeetingSink)
+        async throws
+    {
+        let removals = steps.indices.compactMap { position -> (Int, MeetingMessage)? in
+            guard case .remove(_, let message) = steps[position] else { return nil }
+            return (position, message)
+        }
+        guard !removals.isEmpty else { return }
+        let outcomes = try await sink.removeCancelledMeetings(removals.map(\.1))
+        var done: [String] = []
+        for ((position, message), outcome) in zip(removals, outcomes) {
+            switch outcome {
+            case .done:
+                done.append(message.id.id)
+                handled[position].report.result = .removed
+                handled[position].departed = true
+            case .refused(let error):
+                handled[position] = try failed(handled[position].report, error)
+            case .unknown(let error):
+                handled[position].report.result = .unknownOutcome
+                handled[position].report.detail = "\(error); the next run looks again"
+                handled[position].departed = true
+            }
+        }
+        try journal.clearFailures(mailbox: address, items: done)
     }
 
     /// Requests replaced by a newer update of the same meeting on the same
@@ -222,18 +399,20 @@ struct MailboxPass {
 
     // MARK: One message
 
-    private mutating func handle(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
-        if !dryRun, try journal.failureRuns(mailbox: address, item: message.id.id) >= settings.stuckAfterRuns {
-            return Handled(
-                report: report(
-                    message, action: "none", reason: "it failed in \(settings.stuckAfterRuns) runs in a row", .stuck))
+    private mutating func step(_ message: MeetingMessage, superseded: Bool, _ ledger: LedgerView) throws -> Step {
+        if !dryRun, ledger.failureRuns(item: message.id.id) >= settings.stuckAfterRuns {
+            return .done(
+                Handled(
+                    report: report(
+                        message, action: "none", reason: "it failed in \(settings.stuckAfterRuns) runs in a row",
+                        .stuck)))
         }
         switch message.kind {
-        case .request: return try await request(message, superseded: superseded)
-        case .response: return try await response(message)
-        case .cancellation: return try await cancellation(message)
+        case .request: return try request(message, superseded: superseded, ledger)
+        case .response: return response(message)
+        case .cancellation: return cancellation(message)
         case .other:
-            return Handled(report: report(message, action: "none", reason: "not a meeting message", .kept))
+            return .done(Handled(report: report(message, action: "none", reason: "not a meeting message", .kept)))
         }
     }
 
@@ -250,9 +429,9 @@ struct MailboxPass {
     /// its calendar item's MyResponseType when it has one (accepted or
     /// tentative), else the last reply the journal says went out (a decline
     /// leaves no calendar item), else what the request says.
-    private func currentAnswer(_ message: MeetingMessage, _ key: ReplyKey) throws -> EWS.ResponseType? {
+    private func currentAnswer(_ message: MeetingMessage, _ key: ReplyKey, _ ledger: LedgerView) -> EWS.ResponseType? {
         if let answer = calendar.answers[key.uid] { return answer }
-        if let last = try journal.lastSentReply(mailbox: address, uid: key.uid, recurrenceId: key.recurrenceId) {
+        if let last = ledger.lastSentReply(uid: key.uid, recurrenceId: key.recurrenceId) {
             switch last.answer {
             case .accept: return .accept
             case .tentative: return .tentative
@@ -262,26 +441,33 @@ struct MailboxPass {
         return message.myResponse
     }
 
-    private mutating func request(_ message: MeetingMessage, superseded: Bool) async throws -> Handled {
+    /// Decides a request. The reply is booked on the pass's calendar when it
+    /// is decided, so the page's later requests see it, as a dry run's do; a
+    /// reply that then fails keeps its time booked for the rest of the pass,
+    /// which can decline a later request but never doubles a booking, and
+    /// the next run decides the failed one again.
+    private mutating func request(_ message: MeetingMessage, superseded: Bool, _ ledger: LedgerView) throws -> Step {
         // Exchange refuses to let the organizer answer (PROTOCOL.md 5.1); a
         // server that does not say IsOrganizer still names the organizer.
         if message.isOrganizer || FactsBuilder.person(message.organizer).address.lowercased() == address.lowercased() {
-            return Handled(
-                report: report(message, action: "none", reason: "this mailbox organizes the meeting", .ownMeeting))
+            return .done(
+                Handled(
+                    report: report(message, action: "none", reason: "this mailbox organizes the meeting", .ownMeeting)))
         }
         guard let key = replyKey(message) else {
-            return try failed(
-                message, MailboxError(.refused, "the request has no UID, so a reply could not be recorded"))
+            return .done(
+                try failed(
+                    report(message, action: "none", reason: "it could not be handled", .failed),
+                    MailboxError(.refused, "the request has no UID, so a reply could not be recorded")))
         }
-        if try message.isOutOfDate || superseded
-            || (journal.newestSequence(mailbox: address, uid: key.uid, recurrenceId: key.recurrenceId) ?? -1)
-                > key.sequence
+        if message.isOutOfDate || superseded
+            || (ledger.newestSequence(uid: key.uid, recurrenceId: key.recurrenceId) ?? -1) > key.sequence
         {
-            return removal(
-                message, action: "delete", reason: "a newer update of the meeting replaced it", .superseded)
+            return .done(
+                removal(message, action: "delete", reason: "a newer update of the meeting replaced it", .superseded))
         }
-        if let earlier = try journal.reply(key), earlier.state == .sent {
-            return removal(message, action: "delete", reason: "it was answered before", .alreadyAnswered)
+        if let earlier = ledger.reply(key), earlier.state == .sent {
+            return .done(removal(message, action: "delete", reason: "it was answered before", .alreadyAnswered))
         }
         let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
         let occurrences = builder.occurrences(of: message)
@@ -290,60 +476,22 @@ struct MailboxPass {
             calendar.isBusy($0, excluding: message.uid, tentativeIsBusy: tentativeIsBusy)
         }.count
         let decision = decide(
-            message, occurrences: occurrences, conflicting: conflicting, answer: try currentAnswer(message, key))
+            message, occurrences: occurrences, conflicting: conflicting, answer: currentAnswer(message, key, ledger))
         var report = report(message, decision, .kept)
         report.occurrencesChecked = occurrences.count
         report.conflicts = conflicting
         guard case .request(let action) = decision.action, let answer = Self.answer(action) else {
-            return Handled(report: report)
+            return .done(Handled(report: report))
+        }
+        book(message, occurrences, answer)
+        guard sink != nil else {
+            report.result = .planned
+            return .done(Handled(report: report))
         }
         // The organizer asked for no responses: recorded, never sent (PRODUCT.md 3).
         let sends = decision.sendReply && message.isResponseRequested
         let reply = MeetingReply(answer, comment: sends ? decision.comment : nil, sendReply: sends)
-        guard let sink else {
-            book(message, occurrences, answer)
-            report.result = .planned
-            return Handled(report: report)
-        }
-        if sends, !(await pacer.admit(before: deadline)) {
-            report.result = .deferred
-            report.detail =
-                "the reply cap of \(settings.repliesPerMinute) a minute leaves no room before the time budget ends"
-            return Handled(report: report)
-        }
-        switch try journal.claimReply(
-            key, requestId: message.id.id, answer: Self.ledgerAnswer(answer), sendsReply: sends, run: run, at: clock.now
-        )
-        {
-        case .alreadySent:
-            if sends { await pacer.release() }
-            return removal(message, action: "delete", reason: "it was answered before", .alreadyAnswered)
-        case .unconfirmed:
-            if sends { await pacer.release() }
-            report.result = .unknownOutcome
-            report.detail = "an earlier reply's outcome is not known yet; it is checked before anything is sent"
-            return Handled(report: report)
-        case .granted:
-            break
-        }
-        switch try await sink.reply(to: message, with: reply) {
-        case .done:
-            try journal.settleReply(key, as: .sent, at: clock.now)
-            try journal.clearFailure(mailbox: address, item: message.id.id)
-            book(message, occurrences, answer)
-            report.result = sends ? .replied : .recorded
-            // Exchange moves an answered request to Deleted Items itself (PROTOCOL.md 5.4).
-            return Handled(report: report, departed: true)
-        case .refused(let error):
-            try journal.settleReply(key, as: .notSent, at: clock.now)
-            if sends { await pacer.release() }
-            return try failed(message, error, report)
-        case .unknown(let error):
-            try journal.settleReply(key, as: .unknown, at: clock.now)
-            report.result = .unknownOutcome
-            report.detail = "\(error); the next run re-reads the request before anything is sent again"
-            return Handled(report: report, departed: true)
-        }
+        return .reply(Handled(report: report), PlannedReply(message: message, reply: reply, key: key))
     }
 
     private static func ledgerAnswer(_ answer: MeetingReply.Answer) -> ReplyAnswer {
@@ -384,34 +532,42 @@ struct MailboxPass {
             mailbox: address, uid: uid, recurrenceId: message.recurrenceId, sequence: message.sequenceNumber ?? 0)
     }
 
-    private func response(_ message: MeetingMessage) async throws -> Handled {
+    private func response(_ message: MeetingMessage) -> Step {
         let decision = decide(message)
         var report = report(message, decision, .kept)
-        guard case .response(let action) = decision.action else { return Handled(report: report) }
+        guard case .response(let action) = decision.action else { return .done(Handled(report: report)) }
         switch action {
         case .keep:
-            return Handled(report: report)
+            return .done(Handled(report: report))
         case .delete:
             report.result = dryRun ? .planned : .deleted
-            return Handled(report: report, cleanUp: true)
+            return .done(Handled(report: report, cleanUp: true))
         case .apply:
-            switch try await source.organizerItem(for: message) {
-            case .failure(let error):
-                return try failed(message, error, report)
-            case .success(nil):
-                report.result = dryRun ? .planned : .orphaned
-                report.detail = "the meeting is no longer on the organizer's calendar"
+            return .lookUp(Handled(report: report), message)
+        }
+    }
+
+    /// A response to apply, once its organizer's item is read.
+    private func applied(
+        _ message: MeetingMessage, _ base: MessageReport, _ item: Result<CalendarItem?, MailboxError>
+    ) throws -> Handled {
+        var report = base
+        switch item {
+        case .failure(let error):
+            return try failed(report, error)
+        case .success(nil):
+            report.result = dryRun ? .planned : .orphaned
+            report.detail = "the meeting is no longer on the organizer's calendar"
+            return Handled(report: report, cleanUp: true)
+        case .success(let item?):
+            if Self.shows(message, on: item) {
+                report.result = dryRun ? .planned : .applied
                 return Handled(report: report, cleanUp: true)
-            case .success(let item?):
-                if Self.shows(message, on: item) {
-                    report.result = dryRun ? .planned : .applied
-                    return Handled(report: report, cleanUp: true)
-                }
-                let waited = clock.now.timeIntervalSince(message.received ?? clock.now)
-                report.result = waited >= settings.pendingGrace ? .stuckPending : .pending
-                report.detail = "the organizer's calendar item does not show this response yet"
-                return Handled(report: report)
             }
+            let waited = clock.now.timeIntervalSince(message.received ?? clock.now)
+            report.result = waited >= settings.pendingGrace ? .stuckPending : .pending
+            report.detail = "the organizer's calendar item does not show this response yet"
+            return Handled(report: report)
         }
     }
 
@@ -426,26 +582,15 @@ struct MailboxPass {
         return (attendee.lastResponseTime ?? .distantPast) >= sent.addingTimeInterval(-1)
     }
 
-    private func cancellation(_ message: MeetingMessage) async throws -> Handled {
+    private func cancellation(_ message: MeetingMessage) -> Step {
         let decision = decide(message)
         var report = report(message, decision, .kept)
-        guard case .cancellation(.remove) = decision.action else { return Handled(report: report) }
-        guard let sink else {
+        guard case .cancellation(.remove) = decision.action else { return .done(Handled(report: report)) }
+        guard sink != nil else {
             report.result = .planned
-            return Handled(report: report)
+            return .done(Handled(report: report))
         }
-        switch try await sink.removeCancelledMeeting(message) {
-        case .done:
-            try journal.clearFailure(mailbox: address, item: message.id.id)
-            report.result = .removed
-            return Handled(report: report, departed: true)
-        case .refused(let error):
-            return try failed(message, error, report)
-        case .unknown(let error):
-            report.result = .unknownOutcome
-            report.detail = "\(error); the next run looks again"
-            return Handled(report: report, departed: true)
-        }
+        return .remove(Handled(report: report), message)
     }
 
     // MARK: Reports and failures
@@ -458,12 +603,10 @@ struct MailboxPass {
     }
 
     /// A failed action: reported, counted towards "stuck" across runs.
-    private func failed(
-        _ message: MeetingMessage, _ error: MailboxError, _ base: MessageReport? = nil
-    ) throws -> Handled {
-        var report = base ?? report(message, action: "none", reason: "it could not be handled", .failed)
+    private func failed(_ base: MessageReport, _ error: MailboxError) throws -> Handled {
+        var report = base
         report.detail = error.description
-        report.result = try failureResult(item: message.id.id, error)
+        report.result = try failureResult(item: report.itemId, error)
         return Handled(report: report)
     }
 

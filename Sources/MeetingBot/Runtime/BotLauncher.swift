@@ -109,9 +109,8 @@ public struct BotLauncher: Sendable {
         outcome.counter = counter
         let jobs: [MailboxJob]
         do {
-            jobs = try policies.map { mailbox, policy throws(TransportError) in
-                try job(mailbox, policy, setup, authentication, counter)
-            }
+            let transports = try setup.transports(authentication: authentication)
+            jobs = policies.map { mailbox, policy in job(mailbox, policy, setup, transports, counter) }
         } catch {
             problems("\(error)")
             return .invalidConfiguration
@@ -136,10 +135,10 @@ public struct BotLauncher: Sendable {
     /// run never makes a writer (PRODUCT.md 7.1).
     private func job(
         _ mailbox: BotConfiguration.Mailbox, _ policy: Policy, _ setup: BotSetup,
-        _ authentication: TransportAuthentication, _ counter: CallCounter
-    ) throws(TransportError) -> MailboxJob {
+        _ transports: TransportPool, _ counter: CallCounter
+    ) -> MailboxJob {
         let configuration = setup.configuration
-        let client = try setup.client(for: mailbox, authentication: authentication, counter: counter, logger: logger)
+        let client = setup.client(for: mailbox, transports: transports, counter: counter, logger: logger)
         let options = EWSMailboxOptions(
             pageSize: configuration.pageSize, batchSize: configuration.batchSize,
             defaultTimeZone: policy.settings.timeZone)

@@ -44,16 +44,25 @@ public struct BotSetup: Sendable {
         try configuration.authentication(try configuration.credentials())
     }
 
-    /// A client for `mailbox`, whose calls `counter` counts when given one.
-    public func client(
-        for mailbox: BotConfiguration.Mailbox, authentication: TransportAuthentication, counter: CallCounter? = nil,
-        logger: Logger
-    ) throws(TransportError) -> EWSClient {
+    /// The connections every mailbox's client shares: at most `concurrency`
+    /// requests in flight for the whole run (PRODUCT.md 5), each on a kept
+    /// connection. Checks the endpoint first.
+    public func transports(authentication: TransportAuthentication) throws(TransportError) -> TransportPool {
         try EndpointPolicy.check(configuration.exchange.url)
-        let transport = try CurlTransport(authentication: authentication, options: configuration.transportOptions)
-        return EWSClient(
+        let options = configuration.transportOptions
+        return TransportPool(limit: configuration.concurrency) { () throws(TransportError) in
+            try CurlTransport(authentication: authentication, options: options)
+        }
+    }
+
+    /// A client for `mailbox` over the run's `transports`, whose calls
+    /// `counter` counts when given one.
+    public func client(
+        for mailbox: BotConfiguration.Mailbox, transports: TransportPool, counter: CallCounter? = nil, logger: Logger
+    ) -> EWSClient {
+        EWSClient(
             url: configuration.exchange.url, account: mailbox.account,
-            transport: counter.map { $0.counting(transport) } ?? transport,
+            transport: counter.map { $0.counting(transports) } ?? transports,
             version: configuration.exchange.version,
             sleeper: counter.map { $0.countingRetries(TaskSleeper()) } ?? TaskSleeper(), logger: logger)
     }

@@ -194,10 +194,17 @@ import Testing
         #expect(transport.requests.count == 1)
     }
 
-    @Test func authenticationFailureOfAReplyIsThrownNotUnknown() async throws {
-        await #expect {
-            _ = try await Self.respond([.success(HTTPResponse(status: 401))])
-        } throws: { EWSError.authentication ~= $0 }
+    /// Refused before anything reached the mailbox: known not done, so not
+    /// `unknown`, and the caller tells it from a refusal of the item by its kind.
+    @Test func authenticationFailureOfAReplyIsARefusalNotUnknown() async throws {
+        let (outcome, transport) = try await Self.respond([.success(HTTPResponse(status: 401))])
+        guard case .answered(.failure(let error)) = outcome else {
+            Issue.record("expected a refusal, got \(outcome)")
+            return
+        }
+        #expect(EWSError.authentication ~= error)
+        #expect(error.isConnectionProblem)
+        #expect(transport.requests.count == 1)
     }
 
     // MARK: per-item busy

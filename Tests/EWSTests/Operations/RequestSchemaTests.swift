@@ -35,24 +35,27 @@ import Testing
         (
             "Accept with comment",
             {
-                RespondToMeeting(
-                    request: id, reply: MeetingReply(.accept, comment: "Booked. <ok> & \"thanks\""), mailbox: $0)
+                RespondToMeeting([(id, MeetingReply(.accept, comment: "Booked. <ok> & \"thanks\""))], mailbox: $0)
             }
         ),
         (
             "Tentative without reply",
-            { RespondToMeeting(request: id, reply: MeetingReply(.tentative, sendReply: false), mailbox: $0) }
+            { RespondToMeeting([(id, MeetingReply(.tentative, sendReply: false))], mailbox: $0) }
         ),
         (
             "Decline proposing a new time",
             {
                 RespondToMeeting(
-                    request: id,
-                    reply: MeetingReply(.decline, comment: "Taken", proposedStart: start, proposedEnd: start + 3600),
+                    [(id, MeetingReply(.decline, comment: "Taken", proposedStart: start, proposedEnd: start + 3600))],
                     mailbox: $0)
             }
         ),
-        ("RemoveItem", { _ in RemoveItem(cancellation: id) }),
+        ("RemoveItem", { _ in RemoveItem(cancellations: [id]) }),
+        (
+            "Several accepts in one CreateItem",
+            { RespondToMeeting([(id, MeetingReply(.accept)), (ItemId("second"), MeetingReply(.accept))], mailbox: $0) }
+        ),
+        ("Several RemoveItems", { _ in RemoveItem(cancellations: [id, ItemId("second")]) }),
         (
             "DeleteItem to Deleted Items",
             { _ in
@@ -116,7 +119,7 @@ import Testing
 
     @Test func hostileCommentIsEscapedNotInterpreted() throws {
         let comment = "</t:Body><t:Evil/> & ]]> \u{07}"
-        let op = RespondToMeeting(request: Self.id, reply: MeetingReply(.decline, comment: comment), mailbox: nil)
+        let op = RespondToMeeting([(Self.id, MeetingReply(.decline, comment: comment))], mailbox: nil)
         let document = try XMLDocument(SOAP.envelope(op, header: RequestHeader(version: .exchange2013SP1)))
         let body = try document.select("//t:Body", namespaces: ["t": Namespace.types])
         #expect(body.map(\.text) == ["</t:Body><t:Evil/> & ]]> \u{FFFD}"])

@@ -20,11 +20,11 @@ import Testing
         "FindItem.response.xml": { _ = try parse(FindItem(folder: .inbox, offset: 0, pageSize: 3), $0) },
         "GetItem.response.xml": { _ = try parse(GetItem.meetingMessages(Array(repeating: ItemId("x"), count: 4)), $0) },
         "GetItem-ResponseObjects.response.xml": { _ = try parse(GetItem.meetingMessages([ItemId("x")]), $0) },
-        "CreateItem-Respond.response.xml": { _ = try parse(RemoveItem(cancellation: ItemId("x")), $0) },
+        "CreateItem-Respond.response.xml": { _ = try parse(RemoveItem(cancellations: [ItemId("x")]), $0) },
         "CreateItem-Respond-ErrorItemNotFound.response.xml": {
-            _ = try parse(RemoveItem(cancellation: ItemId("x")), $0)
+            _ = try parse(RemoveItem(cancellations: [ItemId("x")]), $0)
         },
-        "CreateItem-ProposeNewTime.response.xml": { _ = try parse(RemoveItem(cancellation: ItemId("x")), $0) },
+        "CreateItem-ProposeNewTime.response.xml": { _ = try parse(RemoveItem(cancellations: [ItemId("x")]), $0) },
         "ErrorServerBusy.fault.xml": { try expectFault($0) },
         "ErrorSchemaValidation.fault.xml": { try expectFault($0) },
     ]
@@ -98,9 +98,9 @@ import Testing
     }
 
     @Test func createItemAnswers() throws {
-        let empty = try Self.parse(RemoveItem(cancellation: ItemId("x")), "CreateItem-Respond.response.xml")
+        let empty = try Self.parse(RemoveItem(cancellations: [ItemId("x")]), "CreateItem-Respond.response.xml")
         #expect(empty == [.success([])])
-        let ids = try Self.parse(RemoveItem(cancellation: ItemId("x")), "CreateItem-ProposeNewTime.response.xml")
+        let ids = try Self.parse(RemoveItem(cancellations: [ItemId("x")]), "CreateItem-ProposeNewTime.response.xml")
         #expect(
             ids == [
                 .success([
@@ -109,7 +109,7 @@ import Testing
                 ])
             ])
         let missing = try Self.parse(
-            RemoveItem(cancellation: ItemId("x")), "CreateItem-Respond-ErrorItemNotFound.response.xml")
+            RemoveItem(cancellations: [ItemId("x")]), "CreateItem-Respond-ErrorItemNotFound.response.xml")
         #expect(missing.first?.error?.responseCode == .itemNotFound)
     }
 
