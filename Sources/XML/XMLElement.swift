@@ -97,8 +97,16 @@ public struct XMLElement {
         return found
     }
 
+    /// Compares without copying `localName`: a page's parse asks this a hundred thousand times.
     private static func hasName(_ node: xmlNodePtr, _ localName: String) -> Bool {
-        xmlStrEqual(node.pointee.name, localName) != 0
+        guard let name = node.pointee.name else { return false }
+        var localName = localName
+        return localName.withUTF8 { wanted in
+            wanted.withMemoryRebound(to: xmlChar.self) { wanted in
+                guard let base = wanted.baseAddress else { return name.pointee == 0 }
+                return xmlStrncmp(name, base, Int32(wanted.count)) == 0 && name[wanted.count] == 0
+            }
+        }
     }
 }
 
