@@ -14,7 +14,8 @@ extension StoreState {
             let calendar = try? folderId("calendar", of: item.mailbox)
         else { return ([], []) }
         // A second more on either side takes in the items that touch the meeting.
-        let around = CalendarExpansion.instances(of: items(in: calendar), from: start - 1, to: end + 1).filter {
+        let near = calendarItems(in: calendar, from: start - 1, to: end + 1)
+        let around = CalendarExpansion.instances(of: near, from: start - 1, to: end + 1).filter {
             $0.id != item.id && (item.uid == nil || $0.uid != item.uid) && $0.freeBusy != "Free"
         }
         return (

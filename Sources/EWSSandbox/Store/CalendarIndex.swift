@@ -1,0 +1,130 @@
+import EWS
+import Foundation
+
+/// The calendar items of one folder by time, so that a window (a
+/// CalendarView, the conflicts of a meeting) touches only the items near it
+/// rather than the whole folder. Derived from the items; never dumped.
+///
+/// A short item (an instance of at most a day) is entered under the hour its
+/// instance starts; a window looks back from its start by the longest short
+/// instance the folder has held. A recurring master is entered under the hour
+/// of each of its occurrences up to `horizon` after its first one; a series
+/// that goes on past that is also kept in `beyond`, by the end of its indexed
+/// span, and taken in by every window that reaches past it. Items with a
+/// longer instance are few (multi-day events) and taken in by every window.
+/// The answer is a superset of the items with an instance in the window:
+/// CalendarExpansion then decides exactly, as it did over the whole folder.
+struct CalendarIndex: Sendable {
+    static let bucket: TimeInterval = 3600
+    static let day: TimeInterval = 86_400
+    /// How far a master's occurrences are entered: a year covers the
+    /// CalendarView windows a bot reads ahead while keeping a daily series to
+    /// a few hundred entries.
+    static let horizon: TimeInterval = 366 * day
+
+    /// Start hour → ids of the items with a short instance starting then.
+    private var hours: [Int: Set<String>] = [:]
+    /// The hours each item is entered under, to take it out again.
+    private var entered: [String: [Int]] = [:]
+    /// The longest short instance entered; it never shrinks, so it is an upper bound.
+    private var longestShort: TimeInterval = 0
+    /// Items with an instance longer than a day.
+    private var long: Set<String> = []
+    /// Series going on past their indexed span, ordered by the end of that span.
+    private var beyond: [(end: Date, id: String)] = []
+    private var beyondEnd: [String: Date] = [:]
+
+    var isEmpty: Bool { entered.isEmpty && long.isEmpty }
+
+    /// Whether `item` is entered here at all: only calendar items have instances in a window.
+    static func isIndexed(_ item: StoredItem) -> Bool {
+        item.kind == .calendarItem && item.start != nil && item.end != nil
+    }
+
+    /// Whether two versions of an item sit in the same places of the index.
+    static func sameTimes(_ a: StoredItem, _ b: StoredItem) -> Bool {
+        a.kind == b.kind && a.start == b.start && a.end == b.end && a.recurrence == b.recurrence
+            && a.timeZoneId == b.timeZoneId && a.deletedOccurrences == b.deletedOccurrences
+            && a.modifiedOccurrences == b.modifiedOccurrences
+    }
+
+    mutating func insert(_ item: StoredItem) {
+        guard Self.isIndexed(item), let start = item.start, let end = item.end else { return }
+        guard let series = item.series else {
+            enter(item.id, instances: [(start, end)])
+            return
+        }
+        // Modified occurrences may have moved before the first one of the pattern.
+        let first =
+            ([start] + [series.firstOccurrence?.start].compactMap { $0 } + item.modifiedOccurrences.map(\.start))
+            .min() ?? start
+        let lower = first - 2 * Self.day
+        let upper = lower + Self.horizon
+        let occurrences = series.occurrences(from: lower, to: upper, limit: .max)
+        enter(item.id, instances: occurrences.map { ($0.start, $0.end) })
+        let goesOn =
+            series.lastOccurrence.map { $0.end >= upper } ?? true
+            || item.modifiedOccurrences.contains { $0.end >= upper }
+        if goesOn {
+            let at = beyond.partitioningIndex { ($0.end, $0.id) >= (upper, item.id) }
+            beyond.insert((upper, item.id), at: at)
+            beyondEnd[item.id] = upper
+        }
+    }
+
+    private mutating func enter(_ id: String, instances: [(start: Date, end: Date)]) {
+        if instances.contains(where: { $0.end.timeIntervalSince($0.start) > Self.day }) {
+            long.insert(id)
+            return
+        }
+        var keys: [Int] = []
+        for (start, end) in instances {
+            longestShort = max(longestShort, end.timeIntervalSince(start))
+            let hour = Self.hour(start)
+            if hours[hour, default: []].insert(id).inserted { keys.append(hour) }
+        }
+        if !keys.isEmpty { entered[id] = keys }
+    }
+
+    mutating func remove(_ item: StoredItem) {
+        let id = item.id
+        long.remove(id)
+        for hour in entered.removeValue(forKey: id) ?? [] {
+            hours[hour]?.remove(id)
+            if hours[hour]?.isEmpty == true { hours[hour] = nil }
+        }
+        if let end = beyondEnd.removeValue(forKey: id) {
+            let at = beyond.partitioningIndex { ($0.end, $0.id) >= (end, id) }
+            if at < beyond.count, beyond[at].id == id { beyond.remove(at: at) }
+        }
+    }
+
+    /// The ids of the items that may have an instance overlapping [from, to].
+    func candidates(from: Date, to: Date) -> Set<String> {
+        var found = long
+        // An instance overlapping the window starts at most `longestShort` before it.
+        let first = Self.hour(from - longestShort) - 1
+        let last = Self.hour(to)
+        if first <= last {
+            for hour in first...last { if let ids = hours[hour] { found.formUnion(ids) } }
+        }
+        for entry in beyond.prefix(while: { $0.end < to }) { found.insert(entry.id) }
+        return found
+    }
+
+    private static func hour(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / bucket).rounded(.down)) }
+}
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, for a predicate
+    /// false on a prefix and true after it (a binary search).
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(self[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
+    }
+}
