@@ -9,6 +9,13 @@ extension StoreState {
     /// items (the same UID: its tentative placeholder, its other occurrences)
     /// and free time are no conflict; that Exchange leaves those two out is
     /// not documented (PROTOCOL.md 8.1).
+    /// Readies the calendar index for `neighbours(of: item)`, so that long
+    /// series need not be expanded for it (CalendarIndex.cover).
+    mutating func prepareNeighbours(of item: StoredItem) {
+        guard let end = item.end, let calendar = try? folderId("calendar", of: item.mailbox) else { return }
+        coverCalendar(calendar, until: end + 1)
+    }
+
     func neighbours(of item: StoredItem) -> (conflicting: [StoredItem], adjacent: [StoredItem]) {
         guard item.kind == .calendarItem || item.kind == .meetingRequest, let start = item.start, let end = item.end,
             let calendar = try? folderId("calendar", of: item.mailbox)

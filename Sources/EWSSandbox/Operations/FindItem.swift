@@ -38,6 +38,9 @@ enum FindItem: SandboxOperation {
                 // Associated and soft-deleted items do not exist here, so those traversals find nothing.
                 let shallow = traversal == "Shallow"
                 if let view = request.child("CalendarView") {
+                    if let end = view.attribute("EndDate").flatMap(EWSDateTime.parse) {
+                        store.coverCalendar(folder.id, until: end)
+                    }
                     writeCalendarView(
                         view, folder: folder, restriction: query.restriction, shallow: shallow,
                         shape: shape, store: store, to: out)

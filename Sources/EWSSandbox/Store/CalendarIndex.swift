@@ -10,7 +10,9 @@ import Foundation
 /// instance the folder has held. A recurring master is entered under the hour
 /// of each of its occurrences up to `horizon` after its first one; a series
 /// that goes on past that is also kept in `beyond`, by the end of its indexed
-/// span, and taken in by every window that reaches past it. Items with a
+/// span, and taken in by every window that reaches past it until `cover`
+/// enters its next occurrences (done before a GetItem or a CalendarView
+/// reads the window, so each series is expanded once). Items with a
 /// longer instance are few (multi-day events) and taken in by every window.
 /// The answer is a superset of the items with an instance in the window:
 /// CalendarExpansion then decides exactly, as it did over the whole folder.
@@ -58,10 +60,14 @@ struct CalendarIndex: Sendable {
         let first =
             ([start] + [series.firstOccurrence?.start].compactMap { $0 } + item.modifiedOccurrences.map(\.start))
             .min() ?? start
-        let lower = first - 2 * Self.day
+        enterSeries(item, series, from: first - 2 * Self.day)
+    }
+
+    /// Enters a series' occurrences from `lower` for `horizon`; a series that
+    /// goes on after that waits in `beyond` for `cover` to enter more.
+    private mutating func enterSeries(_ item: StoredItem, _ series: RecurringSeries, from lower: Date) {
         let upper = lower + Self.horizon
-        let occurrences = series.occurrences(from: lower, to: upper, limit: .max)
-        enter(item.id, instances: occurrences.map { ($0.start, $0.end) })
+        enter(item.id, instances: series.occurrences(from: lower, to: upper, limit: .max).map { ($0.start, $0.end) })
         let goesOn =
             series.lastOccurrence.map { $0.end >= upper } ?? true
             || item.modifiedOccurrences.contains { $0.end >= upper }
@@ -69,6 +75,18 @@ struct CalendarIndex: Sendable {
             let at = beyond.partitioningIndex { ($0.end, $0.id) >= (upper, item.id) }
             beyond.insert((upper, item.id), at: at)
             beyondEnd[item.id] = upper
+        }
+    }
+
+    /// Enters the occurrences of the series waiting in `beyond` up to `date`,
+    /// so that windows before it need not expand them: each series is entered
+    /// a horizon at a time, once, as far as windows have reached.
+    mutating func cover(until date: Date, items: [String: StoredItem]) {
+        while let next = beyond.first, next.end < date {
+            beyond.removeFirst()
+            beyondEnd[next.id] = nil
+            guard let item = items[next.id], let series = item.series else { continue }
+            enterSeries(item, series, from: next.end)
         }
     }
 
@@ -83,7 +101,7 @@ struct CalendarIndex: Sendable {
             let hour = Self.hour(start)
             if hours[hour, default: []].insert(id).inserted { keys.append(hour) }
         }
-        if !keys.isEmpty { entered[id] = keys }
+        if !keys.isEmpty { entered[id, default: []] += keys }
     }
 
     mutating func remove(_ item: StoredItem) {

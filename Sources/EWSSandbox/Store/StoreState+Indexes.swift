@@ -73,6 +73,11 @@ extension StoreState {
         (indexes.calendars[folderId]?.candidates(from: from, to: to) ?? []).compactMap { items[$0] }
     }
 
+    /// Enters the occurrences of a folder's long series up to `date` (CalendarIndex.cover).
+    mutating func coverCalendar(_ folderId: String, until date: Date) {
+        indexes.calendars[folderId]?.cover(until: date, items: items)
+    }
+
     func unreadCount(_ folderId: String) -> Int { indexes.unread[folderId] ?? 0 }
 
     /// The answer to a FindItem query of a folder: the matching items' ids in
