@@ -24,10 +24,18 @@ struct CalendarIndex: Sendable {
     /// a few hundred entries.
     static let horizon: TimeInterval = 366 * day
 
-    /// Start hour → ids of the items with a short instance starting then.
-    private var hours: [Int: Set<String>] = [:]
-    /// The hours each item is entered under, to take it out again.
-    private var entered: [String: [Int]] = [:]
+    /// One instance of an item: a single item's time or an occurrence's.
+    struct Instance: Hashable, Sendable {
+        var id: String
+        var start: Date
+        var end: Date
+    }
+
+    /// Start hour → the short instances starting then, with their times, so a
+    /// window takes in only the items with an instance that reaches into it.
+    private var hours: [Int: Set<Instance>] = [:]
+    /// Where each item's instances are entered, to take them out again.
+    private var entered: [String: [(hour: Int, instance: Instance)]] = [:]
     /// The longest short instance entered; it never shrinks, so it is an upper bound.
     private var longestShort: TimeInterval = 0
     /// Items with an instance longer than a day.
@@ -95,11 +103,12 @@ struct CalendarIndex: Sendable {
             long.insert(id)
             return
         }
-        var keys: [Int] = []
+        var keys: [(hour: Int, instance: Instance)] = []
         for (start, end) in instances {
             longestShort = max(longestShort, end.timeIntervalSince(start))
             let hour = Self.hour(start)
-            if hours[hour, default: []].insert(id).inserted { keys.append(hour) }
+            let instance = Instance(id: id, start: start, end: end)
+            if hours[hour, default: []].insert(instance).inserted { keys.append((hour, instance)) }
         }
         if !keys.isEmpty { entered[id, default: []] += keys }
     }
@@ -107,8 +116,8 @@ struct CalendarIndex: Sendable {
     mutating func remove(_ item: StoredItem) {
         let id = item.id
         long.remove(id)
-        for hour in entered.removeValue(forKey: id) ?? [] {
-            hours[hour]?.remove(id)
+        for (hour, instance) in entered.removeValue(forKey: id) ?? [] {
+            hours[hour]?.remove(instance)
             if hours[hour]?.isEmpty == true { hours[hour] = nil }
         }
         if let end = beyondEnd.removeValue(forKey: id) {
@@ -124,7 +133,13 @@ struct CalendarIndex: Sendable {
         let first = Self.hour(from - longestShort) - 1
         let last = Self.hour(to)
         if first <= last {
-            for hour in first...last { if let ids = hours[hour] { found.formUnion(ids) } }
+            // Overlapping as CalendarExpansion and RecurringSeries read it, whichever is wider.
+            for hour in first...last {
+                for instance in hours[hour] ?? []
+                where instance.start < to && (instance.end > from || instance.start >= from) {
+                    found.insert(instance.id)
+                }
+            }
         }
         for entry in beyond.prefix(while: { $0.end < to }) { found.insert(entry.id) }
         return found
