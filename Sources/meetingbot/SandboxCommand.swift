@@ -48,11 +48,19 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Write the store as JSON to this file when the sandbox stops.")
     var dumpOnExit: String?
 
+    @Option(
+        help: """
+            EWSMaxConcurrency: requests one account may have in flight at once; more get the SOAP fault \
+            ErrorExceededConnectionCount, as Exchange answers. Off by default.
+            """)
+    var maxConcurrency: Int?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         for fault in faults {
             do { _ = try FaultRule(parsing: fault) } catch { throw ValidationError("--fault \(fault): \(error)") }
         }
+        if let maxConcurrency, maxConcurrency < 1 { throw ValidationError("--max-concurrency must be 1 or more") }
         if let clock, EWSDateTime.parse(clock) == nil {
             throw ValidationError("--clock: '\(clock)' is not a date-time")
         }
@@ -65,6 +73,7 @@ struct SandboxCommand: AsyncParsableCommand {
         options.seed = seed
         options.authentication = auth
         options.fixedClock = clock.flatMap(EWSDateTime.parse)
+        options.maxConcurrency = maxConcurrency
         let sandbox: Sandbox
         do {
             if let fixture {
@@ -80,6 +89,10 @@ struct SandboxCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data("Sandbox listening on \(server.url)\n".utf8))
         await Signals.waitForTermination()
         try await server.stop()
+        // What a test of the client reads to check it kept to its concurrency.
+        let peaks = sandbox.concurrencyPeaks.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        FileHandle.standardOutput.write(
+            Data("Sandbox stopped; most requests at once per account: \(peaks.joined(separator: " "))\n".utf8))
         if let dumpOnExit { try sandbox.dumpJSON().write(to: URL(fileURLWithPath: dumpOnExit)) }
     }
 }

@@ -47,6 +47,9 @@ import Testing
         process.terminate()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+        // On stopping it says how many requests each account had in flight at most.
+        let stopped = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(stopped.contains("most requests at once per account: room@contoso.com=1"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: dump)) as? [String: Any])
         #expect((json["mailboxes"] as? [String: Any])?.keys.sorted() == ["organizer@contoso.com", "room@contoso.com"])
     }
@@ -55,6 +58,7 @@ import Testing
         (["sandbox", "--fault", "bogus"], "unknown fault kind"),
         (["sandbox", "--fixture", "/nonexistent.yml", "--port", "0"], "cannot read the fixture"),
         (["sandbox", "--clock", "noon"], "is not a date-time"),
+        (["sandbox", "--max-concurrency", "0"], "--max-concurrency must be 1 or more"),
     ])
     func badArgumentsAreClearErrors(_ arguments: [String], _ message: String) throws {
         let (process, _, err) = try run(arguments)

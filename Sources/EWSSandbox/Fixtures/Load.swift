@@ -187,13 +187,7 @@ struct FixturePlayer {
     ) throws {
         let now = tick()
         store.runAttendant(now: now)
-        guard
-            let request = store.find(
-                "inbox", of: attendee,
-                where: {
-                    $0.kind == .meetingRequest && $0.uid == meeting.uid && !$0.isOutOfDate
-                }
-            ).first
+        guard let request = store.inboxRequests(uid: meeting.uid, of: attendee).first(where: { !$0.isOutOfDate })
         else { throw FixtureError("\(attendee) has no request for '\(meeting.subject)' to answer") }
         _ = try store.answer(
             request.id, answer, AnswerOptions(proposedStart: proposed?.0, proposedEnd: proposed?.1), now: now)

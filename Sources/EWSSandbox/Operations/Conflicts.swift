@@ -9,12 +9,20 @@ extension StoreState {
     /// items (the same UID: its tentative placeholder, its other occurrences)
     /// and free time are no conflict; that Exchange leaves those two out is
     /// not documented (PROTOCOL.md 8.1).
+    /// Readies the calendar index for `neighbours(of: item)`, so that long
+    /// series need not be expanded for it (CalendarIndex.cover).
+    mutating func prepareNeighbours(of item: StoredItem) {
+        guard let end = item.end, let calendar = try? folderId("calendar", of: item.mailbox) else { return }
+        coverCalendar(calendar, until: end + 1)
+    }
+
     func neighbours(of item: StoredItem) -> (conflicting: [StoredItem], adjacent: [StoredItem]) {
         guard item.kind == .calendarItem || item.kind == .meetingRequest, let start = item.start, let end = item.end,
             let calendar = try? folderId("calendar", of: item.mailbox)
         else { return ([], []) }
         // A second more on either side takes in the items that touch the meeting.
-        let around = CalendarExpansion.instances(of: items(in: calendar), from: start - 1, to: end + 1).filter {
+        let near = calendarItems(in: calendar, from: start - 1, to: end + 1)
+        let around = CalendarExpansion.instances(of: near, from: start - 1, to: end + 1).filter {
             $0.id != item.id && (item.uid == nil || $0.uid != item.uid) && $0.freeBusy != "Free"
         }
         return (

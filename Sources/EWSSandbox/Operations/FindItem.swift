@@ -36,36 +36,29 @@ enum FindItem: SandboxOperation {
                     continue
                 }
                 // Associated and soft-deleted items do not exist here, so those traversals find nothing.
-                var items = traversal == "Shallow" ? store.items(in: folder.id) : []
-                if let restriction = query.restriction { items = items.filter(restriction.matches) }
+                let shallow = traversal == "Shallow"
                 if let view = request.child("CalendarView") {
-                    writeCalendarView(view, folder: folder, items: items, shape: shape, store: store, to: out)
+                    if let end = view.attribute("EndDate").flatMap(EWSDateTime.parse) {
+                        store.coverCalendar(folder.id, until: end)
+                    }
+                    writeCalendarView(
+                        view, folder: folder, restriction: query.restriction, shallow: shallow,
+                        shape: shape, store: store, to: out)
                 } else {
-                    sortItems(&items, by: query.sort)
+                    // Without SortOrder, Exchange lists mail newest first.
+                    let orders = query.sort.isEmpty ? [("item:DateTimeReceived", false)] : query.sort
+                    let entries =
+                        shallow ? store.view(of: folder.id, restriction: query.restriction, orders: orders).entries : []
                     writePage(
-                        request.child("IndexedPageItemView"), items: items, restricted: query.restriction != nil,
+                        request.child("IndexedPageItemView"), entries: entries, restricted: query.restriction != nil,
                         shape: shape, store: store, to: out)
                 }
             }
         }
     }
 
-    private static func sortItems(_ items: inout [StoredItem], by sort: [(String, Bool)]) {
-        // Without SortOrder, Exchange lists mail newest first.
-        let orders = sort.isEmpty ? [("item:DateTimeReceived", false)] : sort
-        items.sort { a, b in
-            for (field, ascending) in orders {
-                let x = FieldValue.of(field, a)
-                let y = FieldValue.of(field, b)
-                if FieldValue.ascending(x, y) { return ascending }
-                if FieldValue.ascending(y, x) { return !ascending }
-            }
-            return a.id < b.id  // stable, reproducible order for equal keys
-        }
-    }
-
     private static func writePage(
-        _ view: XMLElement?, items: [StoredItem], restricted: Bool, shape: ItemShape,
+        _ view: XMLElement?, entries: [FolderView.Entry], restricted: Bool, shape: ItemShape,
         store: StoreState, to out: XMLWriter
     ) {
         let limit = restricted ? restrictedLimit : unrestrictedLimit
@@ -73,12 +66,12 @@ enum FindItem: SandboxOperation {
         let pageSize = max(0, min(requested, limit))
         let offset = max(0, view?.attribute("Offset").flatMap(Int.init) ?? 0)
         let fromEnd = view?.attribute("BasePoint") == "End"
-        let total = items.count
+        let total = entries.count
         let range: Range<Int> =
             fromEnd
             ? max(0, total - offset - pageSize)..<max(0, total - offset)
             : min(offset, total)..<min(offset + pageSize, total)
-        let page = items[range]
+        let page = entries[range].compactMap { store.items[$0.id] }
         let includesLast = fromEnd ? range.lowerBound == 0 : range.upperBound >= total
         ResponseMessage.write(name, error: nil, to: out) {
             out.element(
@@ -94,7 +87,7 @@ enum FindItem: SandboxOperation {
     }
 
     private static func writeCalendarView(
-        _ view: XMLElement, folder: StoredFolder, items: [StoredItem], shape: ItemShape,
+        _ view: XMLElement, folder: StoredFolder, restriction: Restriction?, shallow: Bool, shape: ItemShape,
         store: StoreState, to out: XMLWriter
     ) {
         guard folder.folderClass == "IPF.Appointment" else {
@@ -121,6 +114,9 @@ enum FindItem: SandboxOperation {
                 ), to: out)
             return
         }
+        // Only the items near the window are read; the restriction applies to the stored items (masters).
+        let near = shallow ? store.calendarItems(in: folder.id, from: start, to: end) : []
+        let items = restriction.map { r in near.filter(r.matches) } ?? near
         let inView = CalendarExpansion.instances(of: items, from: start, to: end)
         let limit = min(view.attribute("MaxEntriesReturned").flatMap(Int.init) ?? unrestrictedLimit, unrestrictedLimit)
         let page = inView.prefix(max(0, limit))

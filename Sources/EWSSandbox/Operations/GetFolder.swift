@@ -74,8 +74,7 @@ enum FolderWriter {
             out.element("t:TotalCount", text: String(items))
             out.element("t:ChildFolderCount", text: String(children))
             if !isCalendar {
-                let unread = store.items(in: folder.id).filter { !$0.isRead }.count
-                out.element("t:UnreadCount", text: String(unread))
+                out.element("t:UnreadCount", text: String(store.unreadCount(folder.id)))
             }
         }
     }

@@ -16,7 +16,9 @@ enum GetItem: SandboxOperation {
             for (index, id) in (request.child("ItemIds")?.children ?? []).enumerated() {
                 let result = Result { () throws(StoreError) -> StoredItem in
                     if let fault = context.itemFault(index) { throw fault }
-                    return try store.resolveItem(id, context, allowingOccurrence: true)
+                    let item = try store.resolveItem(id, context, allowingOccurrence: true)
+                    store.prepareNeighbours(of: item)
+                    return item
                 }
                 ResponseMessage.write(name, error: result.failure, warning: context.itemWarning(index), to: out) {
                     out.element("m:Items") {

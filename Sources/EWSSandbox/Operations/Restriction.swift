@@ -30,7 +30,7 @@ struct ItemQuery {
 /// And, Or, Not, IsEqualTo, IsNotEqualTo, the four comparisons (with a
 /// constant), Contains and Exists, on the properties of `FieldValue.properties`.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/restriction
-indirect enum Restriction {
+indirect enum Restriction: Sendable {
     case and([Restriction])
     case or([Restriction])
     case not(Restriction)
@@ -137,7 +137,7 @@ indirect enum Restriction {
 }
 
 /// A property value of a stored item, for restrictions and sorting.
-enum FieldValue {
+enum FieldValue: Equatable {
     case text(String)
     case date(Date)
     case bool(Bool)

@@ -96,7 +96,7 @@ private final class HTTPHandler: ChannelInboundHandler {
                 let request = SandboxRequest(
                     method: head.method.rawValue, path: head.uri,
                     headers: head.headers.map { ($0.name, $0.value) }, body: body)
-                response = sandbox.handle(request)
+                response = sandbox.respond(to: request)
             }
             let keepAlive = head.isKeepAlive && response.delivery == .normal
             if response.latencyMilliseconds > 0 {
@@ -114,6 +114,8 @@ private final class HTTPHandler: ChannelInboundHandler {
     private func write(
         _ response: SandboxResponse, version: HTTPVersion, keepAlive: Bool, context: ChannelHandlerContext
     ) {
+        // Written now, so no longer in flight for the account.
+        sandbox.delivered(response)
         if response.delivery == .drop {
             context.close(promise: nil)
             return

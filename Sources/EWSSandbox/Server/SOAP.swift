@@ -23,6 +23,26 @@ struct SOAPFault: Error, Sendable {
         return fault
     }
 
+    /// Above the account's EWSMaxConcurrency, as Exchange Online words it and
+    /// the details it gives (MessageXml values; EWS Managed API issue 293,
+    /// https://github.com/OfficeDev/ews-managed-api/issues/293). Refused
+    /// before any work, like ErrorServerBusy.
+    static func exceededConnectionCount(limit: Int) -> SOAPFault {
+        var fault = SOAPFault(
+            ResponseCode(rawValue: "ErrorExceededConnectionCount"),
+            "You have exceeded the available concurrent connections for your account. "
+                + "Try again once your other requests have completed.")
+        fault.values = [
+            ("Policy", "MaxConcurrency"), ("MaxConcurrencyLimit", String(limit)),
+            (
+                "ErrorMessage",
+                "This operation exceeds the throttling budget for policy part 'MaxConcurrency', policy value "
+                    + "'\(limit)', Budget type: 'Ews'. Suggested backoff time 0 ms."
+            ),
+        ]
+        return fault
+    }
+
     static func schemaValidation(line: Int, position: Int, violation: String) -> SOAPFault {
         var fault = SOAPFault(.schemaValidation, "The request failed schema validation: \(violation)")
         fault.schemaViolation = (line, position, violation)

@@ -28,6 +28,8 @@ public struct SandboxResponse: Sendable {
     public var body: [UInt8]
     public var delivery: Delivery = .normal
     public var latencyMilliseconds = 0
+    /// The account counted in flight until the answer is delivered (`Sandbox.delivered`).
+    var account: String?
 }
 
 /// Settings of one sandbox.
@@ -45,6 +47,9 @@ public struct SandboxOptions: Sendable {
     public var recordResponses = false
     /// Which authentication the endpoint offers in its 401 answers.
     public var authentication = SandboxAuthentication.onPremises
+    /// EWSMaxConcurrency: requests one account may have in flight at once;
+    /// above it Exchange answers ErrorExceededConnectionCount. Nil: no limit.
+    public var maxConcurrency: Int?
     public init() {}
 }
 
@@ -103,6 +108,8 @@ public final class Sandbox: Sendable {
     private let faults: FaultInjector
     private let envelope: EnvelopeWriter
     private let recorded = Mutex<[[UInt8]]>([])
+    /// Per authenticated account: requests in flight now, and the most at once so far.
+    private let concurrency = Mutex<[String: (current: Int, peak: Int)]>([:])
 
     private static let implemented: [any SandboxOperation.Type] = [
         GetFolder.self, FindFolder.self, FindItem.self, GetItem.self, CreateItem.self, UpdateItem.self,
@@ -150,9 +157,47 @@ public final class Sandbox: Sendable {
     /// Every EWS answer sent so far (with `recordResponses`).
     public var recordedResponses: [[UInt8]] { recorded.withLock { $0 } }
 
+    // MARK: Concurrency
+
+    /// The most requests `account` (the authenticated one, not a mailbox it
+    /// impersonates or opens as a delegate) had in flight at once: from the
+    /// request's arrival to its answer's delivery, injected latency included.
+    public func peakConcurrency(account: String) -> Int {
+        concurrency.withLock { $0[account.lowercased()]?.peak ?? 0 }
+    }
+
+    /// Every account's peak, by account.
+    public var concurrencyPeaks: [String: Int] { concurrency.withLock { $0.mapValues(\.peak) } }
+
+    /// Counts a request of `account` in flight; returns how many it has now.
+    private func arrived(_ account: String) -> Int {
+        concurrency.withLock { counts in
+            var count = counts[account] ?? (0, 0)
+            count.current += 1
+            count.peak = max(count.peak, count.current)
+            counts[account] = count
+            return count.current
+        }
+    }
+
+    /// The answer has been delivered (or the connection dropped): its request is no longer in flight.
+    func delivered(_ response: SandboxResponse) {
+        guard let account = response.account else { return }
+        concurrency.withLock { $0[account]?.current -= 1 }
+    }
+
     // MARK: HTTP
 
+    /// Answers a request at once, for callers without a connection: it is in
+    /// flight only while it is answered.
     public func handle(_ request: SandboxRequest) -> SandboxResponse {
+        let response = respond(to: request)
+        delivered(response)
+        return response
+    }
+
+    /// Answers a request; an authenticated one stays in flight until `delivered`.
+    func respond(to request: SandboxRequest) -> SandboxResponse {
         let path = request.path.split(separator: "?").first.map { $0.lowercased() } ?? ""
         if path.hasPrefix("/_sandbox/") { return admin(request, path: path) }
         guard path == Self.endpointPath else { return plain(404, "Not Found") }
@@ -165,7 +210,14 @@ public final class Sandbox: Sendable {
                 status: 401, headers: challenges.map { ("WWW-Authenticate", $0) } + [("Content-Length", "0")],
                 body: [])
         }
+        let inFlight = arrived(user)
+        if let limit = options.maxConcurrency, inFlight > limit {
+            var refused = answerFault(.exceededConnectionCount(limit: limit))
+            refused.account = user
+            return refused
+        }
         var (response, operation, decision) = process(request.body, user: user)
+        response.account = user
         switch decision.action {
         case .drop: response = SandboxResponse(status: 200, headers: [], body: [], delivery: .drop)
         case .malformed:
@@ -319,11 +371,17 @@ public final class Sandbox: Sendable {
     }
 
     /// Inspection and control for tests: `GET` (or `POST`) `/_sandbox/state` dumps the store;
+    /// `GET` (or `POST`) `/_sandbox/concurrency` gives each account's peak of requests at once;
     /// `POST /_sandbox/clock?advance=SECONDS` moves a fixed clock.
     private func admin(_ request: SandboxRequest, path: String) -> SandboxResponse {
         switch (request.method, path) {
         case ("GET", "/_sandbox/state"), ("POST", "/_sandbox/state"):
             guard let data = try? dumpJSON() else { return plain(500, "cannot encode the store") }
+            return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
+        case ("GET", "/_sandbox/concurrency"), ("POST", "/_sandbox/concurrency"):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let data = try? encoder.encode(concurrencyPeaks) else { return plain(500, "cannot encode the peaks") }
             return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
         case ("POST", "/_sandbox/clock"):
             let query = request.path.split(separator: "?").dropFirst().first ?? ""

@@ -60,12 +60,8 @@ extension StoreState {
             request = reference
         case .calendarItem where reference.isMeeting:
             // The newest one: without a Calendar Attendant older requests are not marked out of date.
-            request = find(
-                "inbox", of: reference.mailbox,
-                where: {
-                    $0.kind == .meetingRequest && $0.uid == reference.uid && !$0.isOutOfDate
-                }
-            ).max { $0.sequence < $1.sequence }
+            request = inboxRequests(uid: reference.uid, of: reference.mailbox).filter { !$0.isOutOfDate }
+                .max { $0.sequence < $1.sequence }
         default:
             throw StoreError(
                 ResponseCode(
@@ -188,8 +184,8 @@ extension StoreState {
 
     /// The attendee's (or organizer's) calendar item of a meeting.
     func calendarItem(uid: String?, of email: String) -> StoredItem? {
-        guard let uid else { return nil }
-        return find("calendar", of: email, where: { $0.kind == .calendarItem && $0.uid == uid }).first
+        guard let calendar = try? folderId("calendar", of: email) else { return nil }
+        return items(uid: uid, of: email).first { $0.folderId == calendar && $0.kind == .calendarItem }
     }
 
     mutating func attendeeCalendarItem(from source: StoredItem, in calendar: String, now: Date) -> StoredItem {

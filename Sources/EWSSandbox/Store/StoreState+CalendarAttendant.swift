@@ -11,14 +11,20 @@ extension StoreState {
 
     mutating func enqueue(_ itemId: String, _ action: AttendantTask.Action, mailbox email: String, now: Date) {
         guard let mailbox = mailbox(email), mailbox.attendant == .autoUpdate else { return }
-        attendantQueue.append(AttendantTask(due: now + mailbox.attendantDelay, itemId: itemId, action: action))
+        let due = now + mailbox.attendantDelay
+        attendantQueue.append(AttendantTask(due: due, itemId: itemId, action: action))
+        earliestDue = min(earliestDue ?? due, due)
     }
 
-    /// Does the attendant work that is due at `now`, in delivery order.
+    /// Does the attendant work that is due at `now`, in delivery order. Every
+    /// request runs this first: with nothing due it costs nothing, and the
+    /// queue holds only the messages of the last attendant delay, so going
+    /// through it does not grow with the store.
     mutating func runAttendant(now: Date) {
-        guard attendantQueue.contains(where: { $0.due <= now }) else { return }
+        guard let earliestDue, earliestDue <= now else { return }
         let due = attendantQueue.filter { $0.due <= now }
         attendantQueue.removeAll { $0.due <= now }
+        self.earliestDue = attendantQueue.map(\.due).min()
         for task in due {
             // The message may be gone already (answered, deleted): nothing to do then.
             guard let message = items[task.itemId] else { continue }
@@ -77,13 +83,11 @@ extension StoreState {
     /// the requests of its own.
     private mutating func outdateRequests(before message: StoredItem, now: Date) {
         let cancelsAll = message.kind == .meetingCancellation
-        for folder in (mailbox(message.mailbox)?.folders.values).map(Array.init) ?? [] {
-            for old in items(in: folder)
-            where old.kind == .meetingRequest && old.uid == message.uid && old.id != message.id && !old.isOutOfDate
-                && (old.sequence < message.sequence || (cancelsAll && old.sequence == message.sequence))
-            {
-                _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
-            }
+        for old in items(uid: message.uid, of: message.mailbox)
+        where old.kind == .meetingRequest && old.id != message.id && !old.isOutOfDate
+            && (old.sequence < message.sequence || (cancelsAll && old.sequence == message.sequence))
+        {
+            _ = try? update(old.id, now: now) { $0.isOutOfDate = true }
         }
     }
 

@@ -31,12 +31,17 @@ public struct StoreState: Encodable, Sendable {
     public internal(set) var items: [String: StoredItem] = [:]
     var folderItems: [String: Set<String>] = [:]
     var serial = 0
+    /// In delivery order. Only `enqueue` and `runAttendant` change it: they keep `earliestDue`.
     var attendantQueue: [AttendantTask] = []
+    /// The first due time in the queue, so a call with nothing due costs nothing.
+    var earliestDue: Date?
+    /// Lookups by UID, time, unread state and FindItem query (StoreState+Indexes.swift).
+    var indexes = StoreIndexes()
 
     public init() {}
 
-    // The folder index is derived from the items and, being a set, would make
-    // dumps of equal stores differ: it is left out.
+    // The folder index and the other lookups are derived from the items and,
+    // being sets, would make dumps of equal stores differ: they are left out.
     enum CodingKeys: String, CodingKey { case mailboxes, folders, items, serial, attendantQueue }
 
     /// The distinguished folders every mailbox has, with their classes.
@@ -128,11 +133,13 @@ public struct StoreState: Encodable, Sendable {
 
     /// Stores a new item or replaces a stored one in place.
     mutating func put(_ item: StoredItem) {
-        if let old = items[item.id], old.folderId != item.folderId {
+        let old = items[item.id]
+        if let old, old.folderId != item.folderId {
             folderItems[old.folderId]?.remove(item.id)
         }
         items[item.id] = item
         folderItems[item.folderId, default: []].insert(item.id)
+        reindex(old, item)
     }
 
     /// Changes a stored item; its ChangeKey changes too.
@@ -183,11 +190,6 @@ public struct StoreState: Encodable, Sendable {
     mutating func remove(_ id: String) {
         guard let item = items.removeValue(forKey: id) else { return }
         folderItems[item.folderId]?.remove(id)
-    }
-
-    /// The items of a mailbox's distinguished folder matching `predicate`.
-    func find(_ distinguished: String, of email: String, where predicate: (StoredItem) -> Bool) -> [StoredItem] {
-        guard let id = try? folderId(distinguished, of: email) else { return [] }
-        return items(in: id).filter(predicate)
+        reindex(item, nil)
     }
 }
