@@ -63,9 +63,13 @@ public struct EWSError: Error, Sendable, Equatable, CustomStringConvertible {
     /// the run stops for this server (exit code 3) rather than per item.
     public var isConnectionProblem: Bool { kind == .transport || kind == .authentication }
 
-    /// Whether the server asked to come back later (ErrorServerBusy, 503, 429).
+    /// Whether the server asked to come back later (ErrorServerBusy, 503,
+    /// 429), or refused a request over the account's concurrency budget
+    /// before doing anything, which a later try within it passes
+    /// (ErrorExceededConnectionCount, PROTOCOL.md 9.2).
     var isBusy: Bool {
-        responseCode == .serverBusy || httpStatus == 503 || httpStatus == 429
+        responseCode == .serverBusy || responseCode == .exceededConnectionCount || httpStatus == 503
+            || httpStatus == 429
     }
 
     /// Whether the server left an item undone for a passing reason, so that it

@@ -7,6 +7,8 @@ public struct ResponseCode: RawRepresentable, Hashable, Sendable, CustomStringCo
 
     public static let noError = Self(rawValue: "NoError")
     public static let serverBusy = Self(rawValue: "ErrorServerBusy")
+    /// More requests at once than the throttling policy's EWSMaxConcurrency (PROTOCOL.md 9.2).
+    public static let exceededConnectionCount = Self(rawValue: "ErrorExceededConnectionCount")
     public static let schemaValidation = Self(rawValue: "ErrorSchemaValidation")
     public static let invalidRequest = Self(rawValue: "ErrorInvalidRequest")
     public static let invalidServerVersion = Self(rawValue: "ErrorInvalidServerVersion")
