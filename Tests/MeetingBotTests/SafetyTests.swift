@@ -92,10 +92,12 @@ import Testing
         let expected = try Self.replies(reference)
         #expect(expected.count > 100)
 
-        // Small pages and batches and a slow server, so that a run writes in
-        // many steps and is still running when its kill comes.
+        // Small pages and batches, one request at a time and a slow server, so
+        // that a run writes in many steps and is still running when its kill
+        // comes, however busy the machine keeps this test's polling.
         let harness = try await Self.harness(
-            fixture, extra: "page_size: 20\nbatch_size: 3", faults: [try FaultRule(parsing: "latency:value=15")])
+            fixture, extra: "page_size: 20\nbatch_size: 3\nconcurrency: 1",
+            faults: [try FaultRule(parsing: "latency:value=25")])
         defer { Task { await harness.stop() } }
         // Each run is killed once it has sent a seeded number of further replies:
         // at many points of a run, wherever the process then is (between the

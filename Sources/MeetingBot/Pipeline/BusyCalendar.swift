@@ -13,27 +13,75 @@ import Foundation
 /// and never the request's own items (same UID). Requests accepted earlier
 /// in this pass count, so of two overlapping requests the earlier one wins.
 struct BusyCalendar {
-    private var entries = TimeIndex<CalendarEntry>()
+    /// What a busy check needs of one item or occurrence, in a few bytes: a
+    /// mailbox's calendar holds tens of thousands of them over a long pass.
+    private struct Busy: Hashable {
+        /// The meeting, as an index into `uids`; -1 for an item without a UID.
+        var meeting: Int32
+        var tentative: Bool
+    }
+
+    private var entries = TimeIndex<Busy>()
     private var loaded: [DateInterval] = []
-    private var seen = Set<String>()
-    /// The mailbox's answer to each meeting on the calendar, by UID.
-    private(set) var answers: [String: ResponseType] = [:]
+    /// What is already held, by meeting and time: windows that touch read the
+    /// items between them twice, and one busy time twice blocks no more.
+    private var seen = Set<SeenKey>()
+    /// Each meeting's UID once, and its index.
+    private var uids: [String: Int32] = [:]
+    /// The mailbox's answer to each meeting on the calendar, by meeting.
+    private var answers: [Int32: ResponseType] = [:]
     /// Meetings accepted (or tentatively accepted) in this pass.
-    private var booked = TimeIndex<(uid: String?, tentative: Bool)>()
+    private var booked = TimeIndex<Busy>()
+
+    private struct SeenKey: Hashable {
+        var busy: Busy
+        var start: Date
+        var end: Date
+    }
 
     /// Reads whatever part of [start, end) has not been read yet.
     mutating func cover(_ span: DateInterval, from source: any MeetingSource) async throws(MailboxError) {
         for gap in gaps(in: span) {
-            for entry in try await source.calendar(from: gap.start, to: gap.end) where seen.insert(key(entry)).inserted
-            {
-                entries.insert(entry, start: entry.start, end: entry.end)
-                if let uid = entry.uid, let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer)
+            var read: [(value: Busy, start: Date, end: Date)] = []
+            for entry in try await source.calendar(from: gap.start, to: gap.end) {
+                let meeting = index(of: entry.uid)
+                if let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer), meeting >= 0 {
+                    answers[meeting] = answer
+                }
+                if let busy = Self.busy(entry, meeting),
+                    seen.insert(SeenKey(busy: busy, start: entry.start, end: entry.end)).inserted
                 {
-                    answers[uid] = answer
+                    read.append((busy, entry.start, entry.end))
                 }
             }
+            entries.insert(contentsOf: read)
             loaded.append(gap)
         }
+    }
+
+    /// What the entry blocks: nothing when cancelled, free or an unanswered
+    /// placeholder; tentatively when shown Tentative; else busy. No status at
+    /// all is taken as busy, since a double booking is worse than a decline.
+    private static func busy(_ entry: CalendarEntry, _ meeting: Int32) -> Busy? {
+        if entry.isCancelled || entry.myResponse == .noResponseReceived { return nil }
+        switch entry.freeBusy {
+        case .busy?, .outOfOffice?, nil: return Busy(meeting: meeting, tentative: false)
+        case .tentative?: return Busy(meeting: meeting, tentative: true)
+        default: return nil
+        }
+    }
+
+    private mutating func index(of uid: String?) -> Int32 {
+        guard let uid else { return -1 }
+        if let index = uids[uid] { return index }
+        let index = Int32(uids.count)
+        uids[uid] = index
+        return index
+    }
+
+    /// The mailbox's answer to the meeting `uid` as its calendar shows it, if it has one.
+    func answer(uid: String) -> ResponseType? {
+        uids[uid].flatMap { answers[$0] }
     }
 
     /// The parts of `span` not covered by what was read.
@@ -51,9 +99,6 @@ struct BusyCalendar {
         return gaps.filter { $0.duration > 0 }
     }
 
-    /// An occurrence has its own id in a view; a single item, its item id.
-    private func key(_ entry: CalendarEntry) -> String { entry.id.id }
-
     /// From the earliest to the latest time read, if any was.
     var coveredSpan: DateInterval? {
         guard let start = loaded.map(\.start).min(), let end = loaded.map(\.end).max() else { return nil }
@@ -62,26 +107,17 @@ struct BusyCalendar {
 
     /// Records a meeting accepted in this pass, so later requests see it.
     mutating func book(uid: String?, _ intervals: [DateInterval], tentative: Bool) {
-        for interval in intervals { booked.insert((uid, tentative), start: interval.start, end: interval.end) }
+        let busy = Busy(meeting: index(of: uid), tentative: tentative)
+        booked.insert(contentsOf: intervals.map { (busy, $0.start, $0.end) })
     }
 
     /// Whether `interval` overlaps something busy, leaving out the items of
     /// the meeting `uid` itself.
     func isBusy(_ interval: DateInterval, excluding uid: String?, tentativeIsBusy: Bool) -> Bool {
-        for entry in entries.overlapping(interval) {
-            if let uid, entry.uid == uid { continue }
-            if entry.isCancelled || entry.myResponse == .noResponseReceived { continue }
-            switch entry.freeBusy {
-            case .busy?, .outOfOffice?: return true
-            case .tentative?: if tentativeIsBusy { return true }
-            // No status at all: taken as busy, since a double booking is worse than a decline.
-            case nil: return true
-            default: continue
-            }
-        }
-        return booked.overlapping(interval).contains { booking in
-            (uid == nil || booking.uid != uid) && (!booking.tentative || tentativeIsBusy)
-        }
+        let own = uid.flatMap { uids[$0] }
+        let blocks = { (busy: Busy) in (own == nil || busy.meeting != own) && (!busy.tentative || tentativeIsBusy) }
+        return entries.overlapping(interval).contains(where: blocks)
+            || booked.overlapping(interval).contains(where: blocks)
     }
 }
 
@@ -95,8 +131,36 @@ struct TimeIndex<Value> {
     private var longest: TimeInterval = 0
 
     mutating func insert(_ value: Value, start: Date, end: Date) {
-        items.insert((start, max(end, start), value), at: firstIndex(startingAtOrAfter: start))
-        longest = max(longest, end.timeIntervalSince(start))
+        insert(contentsOf: [(value, start, end)])
+    }
+
+    /// Adds many at once: sorted among themselves, then merged in one pass
+    /// (a calendar view brings thousands, which one by one would each move
+    /// the rest of the index).
+    mutating func insert(contentsOf values: [(value: Value, start: Date, end: Date)]) {
+        guard !values.isEmpty else { return }
+        let added = values.map { (start: $0.start, end: max($0.end, $0.start), value: $0.value) }.sorted {
+            $0.start < $1.start
+        }
+        for item in added { longest = max(longest, item.end.timeIntervalSince(item.start)) }
+        guard let first = items.last, first.start > added[0].start else {
+            items += added
+            return
+        }
+        var merged: [(start: Date, end: Date, value: Value)] = []
+        merged.reserveCapacity(items.count + added.count)
+        var i = 0
+        var j = 0
+        while i < items.count || j < added.count {
+            if j == added.count || (i < items.count && items[i].start <= added[j].start) {
+                merged.append(items[i])
+                i += 1
+            } else {
+                merged.append(added[j])
+                j += 1
+            }
+        }
+        items = merged
     }
 
     /// The values whose span overlaps [interval.start, interval.end).

@@ -430,7 +430,7 @@ struct MailboxPass {
     /// tentative), else the last reply the journal says went out (a decline
     /// leaves no calendar item), else what the request says.
     private func currentAnswer(_ message: MeetingMessage, _ key: ReplyKey, _ ledger: LedgerView) -> EWS.ResponseType? {
-        if let answer = calendar.answers[key.uid] { return answer }
+        if let answer = calendar.answer(uid: key.uid) { return answer }
         if let last = ledger.lastSentReply(uid: key.uid, recurrenceId: key.recurrenceId) {
             switch last.answer {
             case .accept: return .accept
