@@ -71,14 +71,18 @@ let package = Package(
         .testTarget(name: "XMLTests", dependencies: ["XML", "SeededRandom", "TestSupport"]),
         // Servers/ holds the Python loopback servers the transport tests start.
         .testTarget(
-            name: "EWSTests", dependencies: ["EWS", "EWSSandbox", "XML", "ResponseChecks", "SeededRandom", "TestSupport"],
+            name: "EWSTests",
+            dependencies: ["EWS", "EWSSandbox", "XML", "ResponseChecks", "SeededRandom", "TestSupport"],
             exclude: ["Servers"]),
         // Runs the built `meetingbot` binary; depends on it only through the build.
         .testTarget(name: "meetingbotTests", dependencies: ["TestSupport"], exclude: ["Help"]),
-        .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "SeededRandom", "TestSupport"]),
+        .testTarget(
+            name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "SeededRandom", "TestSupport"]),
         .testTarget(
             name: "MeetingRulesTests",
-            dependencies: ["MeetingRules", "CheckedYAML", "RulesWorkload", "FileChecks", "SeededRandom", "TestSupport"],
+            dependencies: [
+                "MeetingRules", "CheckedYAML", "RulesWorkload", "FileChecks", "SeededRandom", "TestSupport",
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "CheckedYAMLTests", dependencies: ["CheckedYAML"]),
         // Snapshots/ holds the reports' pinned renderings.
@@ -101,13 +105,15 @@ let package = Package(
             name: "FileChecks", dependencies: ["MeetingRules", "MeetingBot", "CheckedYAML", "RulesWorkload"],
             path: "Tests/Fuzz/FileChecks"),
         .executableTarget(
-            name: "response-fuzzer", dependencies: ["ResponseChecks", "TestSupport"], path: "Tests/Fuzz/ResponseFuzzer"),
+            name: "response-fuzzer", dependencies: ["ResponseChecks", "TestSupport"],
+            path: "Tests/Fuzz/ResponseFuzzer"),
         .executableTarget(
             name: "file-fuzzer", dependencies: ["FileChecks", "TestSupport"], path: "Tests/Fuzz/FileFuzzer"),
 
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.
-        .target(name: "RulesWorkload", dependencies: ["MeetingRules", "SeededRandom"], path: "Benchmarks/RulesWorkload"),
+        .target(
+            name: "RulesWorkload", dependencies: ["MeetingRules", "SeededRandom"], path: "Benchmarks/RulesWorkload"),
         .executableTarget(name: "RulesBenchmark", dependencies: ["RulesWorkload"], path: "Benchmarks/RulesBenchmark"),
     ],
     swiftLanguageModes: [.v6]

@@ -166,7 +166,8 @@ private final class ParseWatch {
             guard let start = attributes?[5 * i + 3], let end = attributes?[5 * i + 4] else { continue }
             if end - start > watch.limits.maxTextBytes {
                 return watch.refuse(
-                    .tooLarge, "an attribute value of \(end - start) bytes exceeds the limit of "
+                    .tooLarge,
+                    "an attribute value of \(end - start) bytes exceeds the limit of "
                         + "\(watch.limits.maxTextBytes)", ctx)
             }
         }

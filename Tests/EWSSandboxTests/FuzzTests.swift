@@ -67,7 +67,8 @@ import XML
         let response = sandbox.handle(
             SandboxRequest(
                 method: "POST", path: "/EWS/Exchange.asmx",
-                headers: [("Content-Type", "text/xml; charset=utf-8"), ("Authorization", authorization)], body: request))
+                headers: [("Content-Type", "text/xml; charset=utf-8"), ("Authorization", authorization)], body: request)
+        )
         guard let document = try? XMLDocument(response.body), let body = document.root?.child("Body")?.children.first
         else { return "HTTP \(response.status) with an unreadable body: \(FuzzRun.show(response.body))" }
         switch response.status {
@@ -81,18 +82,23 @@ import XML
 
     @Test func mutatedRequestsGetAnAnswerOrAFault() throws {
         let sandbox = try Self.sandbox()
-        let seeds = try (SharedFiles.samples(endingIn: ".request.xml") + SharedFiles.samples(endingIn: ".xml", broken: true))
+        let seeds = try
+            (SharedFiles.samples(endingIn: ".request.xml") + SharedFiles.samples(endingIn: ".xml", broken: true))
             .map { Array(try Data(contentsOf: $0)) }
         #expect(seeds.count >= 10)
         var random = SplitMix64(seed: Self.seed)
         let mutator = XMLMutator()
         let inputs =
             seeds.flatMap { seed in (0..<80).map { _ in mutator.mutate(seed, donors: seeds, &random) } }
-            + [HostileXML.billionLaughs(), HostileXML.quadraticBlowup(), HostileXML.deepNesting(levels: 100_000),
-                HostileXML.manyAttributes(150_000), HostileXML.hugeText(bytes: 17 << 20)]
+            + [
+                HostileXML.billionLaughs(), HostileXML.quadraticBlowup(), HostileXML.deepNesting(levels: 100_000),
+                HostileXML.manyAttributes(150_000), HostileXML.hugeText(bytes: 17 << 20),
+            ]
             + HostileXML.externalEntities("file:///etc/passwd") + HostileXML.invalidUTF8()
         let report = FuzzRun.run(inputs) { Self.answer(sandbox, $0) }
         #expect(report.hung == nil, "did not finish: \(report.hung.map { FuzzRun.show(inputs[$0]) } ?? "")")
-        for (index, problem) in report.findings.prefix(5) { Issue.record("\(problem) for:\n\(FuzzRun.show(inputs[index]))") }
+        for (index, problem) in report.findings.prefix(5) {
+            Issue.record("\(problem) for:\n\(FuzzRun.show(inputs[index]))")
+        }
     }
 }

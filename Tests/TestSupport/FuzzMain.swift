@@ -31,7 +31,8 @@ public enum FuzzMain {
     static func replay(_ check: ([UInt8]) -> String?) -> Never {
         let paths = CommandLine.arguments.dropFirst()
         guard !paths.isEmpty else {
-            print("usage: \(CommandLine.arguments[0]) FILE-OR-FOLDER…  (built with -DFUZZING it is a libFuzzer target)")
+            print("usage: \(CommandLine.arguments[0]) FILE-OR-FOLDER…")
+            print("(built with -DFUZZING, it is a libFuzzer target instead: see docs/FUZZING.md)")
             exit(2)
         }
         var files: [URL] = []

@@ -49,7 +49,8 @@ public enum HostileXML {
 
     /// `levels` elements, each inside the one before.
     public static func deepNesting(levels: Int, in frame: Frame = .root) -> [UInt8] {
-        frame.wrap(Array(String(repeating: "<a>", count: levels).utf8) + Array(String(repeating: "</a>", count: levels).utf8))
+        frame.wrap(
+            Array(String(repeating: "<a>", count: levels).utf8) + Array(String(repeating: "</a>", count: levels).utf8))
     }
 
     /// An element whose text is `bytes` long.

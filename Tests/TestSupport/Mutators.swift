@@ -184,7 +184,8 @@ public enum HostileYAML {
     public static let aliasBomb: String = {
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
         for level in 1...9 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ") + "]")
         }
         return lines.joined(separator: "\n") + "\n"
     }()

@@ -81,17 +81,21 @@ import Testing
         // At the limit the text is read; so is a lower limit's.
         #expect(Self.errors([HostileXML.hugeText(bytes: limit)]) == [nil])
         let lower = ParseLimits(maxTextBytes: 1_000)
-        let small = Self.errors([HostileXML.hugeText(bytes: 1_001), HostileXML.hugeAttribute(bytes: 1_001)], limits: lower)
-        #expect(small.map { $0?.message } == [
-            "more than 1000 bytes of text in one run", "an attribute value of 1001 bytes exceeds the limit of 1000",
-        ])
+        let small = Self.errors(
+            [HostileXML.hugeText(bytes: 1_001), HostileXML.hugeAttribute(bytes: 1_001)], limits: lower)
+        #expect(
+            small.map { $0?.message } == [
+                "more than 1000 bytes of text in one run", "an attribute value of 1001 bytes exceeds the limit of 1000",
+            ])
     }
 
     /// libxml2 2.9 without XML_PARSE_HUGE stopped with "internal error: Huge
     /// input lookup" 10 to 20 MB into documents with texts of 100 KB and more:
     /// a batch of long message bodies, well within the 32 MB a response may have.
     @Test func largeDocumentsWithLongTextsAreRead() throws {
-        let texts = (0..<200).map { _ in HostileXML.hugeText(bytes: 100_000, in: HostileXML.Frame(before: "<a>", after: "</a>")) }
+        let texts = (0..<200).map { _ in
+            HostileXML.hugeText(bytes: 100_000, in: HostileXML.Frame(before: "<a>", after: "</a>"))
+        }
         let runs = Array("<r>".utf8) + texts.joined() + Array("</r>".utf8)
         let split = HostileXML.hugeText(bytes: 6_000_000) + HostileXML.hugeText(bytes: 6_000_000)
         #expect(Self.errors([runs, Array("<a>".utf8) + split + Array("</a>".utf8)]) == [nil, nil])
@@ -108,7 +112,10 @@ import Testing
             #expect(XMLError.tooLarge ~= error)
             #expect(error.description == "line 1: a tag with more than 256 attributes")
         }
-        #expect(Self.errors([HostileXML.manyAttributes(256), HostileXML.manyAttributes(256, namespaces: true)]) == [nil, nil])
+        #expect(
+            Self.errors([HostileXML.manyAttributes(256), HostileXML.manyAttributes(256, namespaces: true)]) == [
+                nil, nil,
+            ])
         // Equals signs in text, comments, quoted values and end tags are not attributes.
         let text = String(repeating: "a=b ", count: 1_000)
         let quoted = "<r v=\"\(String(repeating: "=", count: 1_000))\">\(text)<!-- \(text) --></r>"

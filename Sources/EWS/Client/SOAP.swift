@@ -175,9 +175,14 @@ struct ResponseMessage {
             error = nil
         } else {
             let details = MessageDetails(element.child("MessageXml"))
+            // Exchange says what went wrong; a message that says nothing but NoError still
+            // gets words, so that no error or warning reads as just "NoError".
+            let text = element.childText("MessageText") ?? ""
+            let message =
+                text.isEmpty && code == .noError
+                ? "\(element.localName) has ResponseClass \(responseClass.rawValue) but no error code" : text
             error = EWSError(
-                .item, element.childText("MessageText") ?? "", responseCode: code,
-                backOff: details.backOff, schemaViolation: details.schemaViolation)
+                .item, message, responseCode: code, backOff: details.backOff, schemaViolation: details.schemaViolation)
         }
     }
 

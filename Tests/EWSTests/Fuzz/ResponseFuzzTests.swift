@@ -51,7 +51,8 @@ import XML
     /// with per-item errors among them. Failed steps are kept too: their
     /// answers are what matters here.
     static func sandboxAnswers() async throws -> [(operation: String, body: [UInt8])] {
-        let fixture = try Fixture.load(path: SharedFiles.packageRoot.appendingPathComponent("scripts/demo-fixture.yml").path)
+        let fixture = try Fixture.load(
+            path: SharedFiles.packageRoot.appendingPathComponent("scripts/demo-fixture.yml").path)
         let sandbox = try Sandbox(options: SandboxOptions(), fixture: fixture)
         let transport = SandboxTransport(sandbox, user: "room@contoso.com")
         let client = try EWSClient.test(transport)
@@ -65,14 +66,17 @@ import XML
         let request = messages.first { $0.kind == .request && $0.recurrence != nil } ?? messages.first
         if let uid = request?.uid { _ = try? await client.perform(FindMeetingItems(folder: .calendar, uid: uid)) }
         for name in ["ann", "nobody at all"] { _ = try? await client.perform(ResolveNames(entry: name)) }
-        if let request { _ = try? await client.performEach(RespondToMeeting(request: request.id, reply: MeetingReply(.accept))) }
+        if let request {
+            _ = try? await client.performEach(RespondToMeeting(request: request.id, reply: MeetingReply(.accept)))
+        }
         if let cancellation = messages.first(where: { $0.kind == .cancellation }) {
             _ = try? await client.performEach(RemoveItem(cancellation: cancellation.id))
         }
         let bogus = ItemId("AAMkAGJvZ3Vz", changeKey: "x")
         _ = try? await client.performEach(MoveItem(ids: Array(ids.suffix(2)) + [bogus], destination: .deletedItems))
         _ = try? await client.performEach(
-            DeleteItem(ids: [ids[ids.count / 2], bogus], deleteType: .moveToDeletedItems, cancellations: nil,
+            DeleteItem(
+                ids: [ids[ids.count / 2], bogus], deleteType: .moveToDeletedItems, cancellations: nil,
                 suppressReadReceipts: true))
         _ = try? await client.performEach(GetItem.meetingMessages([bogus]))
         return transport.answers
@@ -116,14 +120,16 @@ import XML
             if case .problem(let problem) = outcome { return problem }
             return nil
         }
-        #expect(report.hung == nil, "input \(report.hung ?? 0) did not finish: \(FuzzRun.show(inputs[report.hung ?? 0]))")
+        #expect(
+            report.hung == nil, "input \(report.hung ?? 0) did not finish: \(FuzzRun.show(inputs[report.hung ?? 0]))")
         for (index, problem) in report.findings.prefix(5) {
             Issue.record("\(problem)\n\(FuzzRun.show(inputs[index]))")
         }
         #expect(report.checked == inputs.count)
         // Both outcomes occur: the mutations neither always break the answers nor never touch them.
         let values = outcomes.withLock { $0.filter { $0 == .values }.count }
-        #expect(values > inputs.count / 10 && values < inputs.count * 9 / 10, "\(values) of \(inputs.count) read as values")
+        #expect(
+            values > inputs.count / 10 && values < inputs.count * 9 / 10, "\(values) of \(inputs.count) read as values")
     }
 
     /// A GetItem answer with the payload as its item's subject.
@@ -180,5 +186,25 @@ import XML
             try SOAP.body(of: HTTPResponse(status: 200, body: HostileXML.billionLaughs()), operation: "GetItem")
         }
         #expect(error.message.hasSuffix("cannot be read as XML (line 2, column 13: a DOCTYPE is not allowed)"))
+    }
+
+    /// Found by the fuzz run: a Warning whose code is NoError, without a
+    /// message, read as a remark that said only "NoError".
+    @Test func aFailureWithoutAnErrorCodeSaysSo() throws {
+        let file = try #require(
+            FuzzCorpus.inputs("responses").first { $0.name == "regression-warning-without-error-code.xml" })
+        let body = try SOAP.body(of: HTTPResponse(status: 200, body: file.bytes), operation: "CreateItem")
+        let results = try RemoveItem(cancellation: ItemId("x")).parse(body)
+        #expect(
+            results.first?.error?.description
+                == "NoError: CreateItemResponseMessage has ResponseClass Warning but no error code")
+        #expect(results.first?.value == [])
+    }
+
+    /// The kept hostile documents (Tests/Fuzz/Corpus/xml), as answers.
+    @Test func keptHostileDocumentsAreClearErrors() throws {
+        let kept = try FuzzCorpus.inputs("xml")
+        #expect(kept.count >= 5)
+        for file in kept { #expect(ResponseChecks.check(file.bytes) == .refused, "\(file.name)") }
     }
 }

@@ -111,7 +111,8 @@ public enum ResponseChecks {
         do {
             document = try XMLDocument(bytes)
         } catch {
-            return error.message.isEmpty ? .failure(Problem(text: "XMLError without a message: \(error)")) : .success(nil)
+            return error.message.isEmpty
+                ? .failure(Problem(text: "XMLError without a message: \(error)")) : .success(nil)
         }
         var pending = document.root.map { [$0] } ?? []
         while let element = pending.popLast() {
