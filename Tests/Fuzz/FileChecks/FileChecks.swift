@@ -44,10 +44,10 @@ public enum FileChecks {
         }
     }
 
-    /// The first diagnostic that does not name the file, a line of it and a
-    /// column, or has no message.
+    /// The first diagnostic that does not name the file, a line of it (as
+    /// YAML counts lines) and a column, or has no message.
     static func unlocated(_ diagnostics: [Diagnostic], in text: String) -> String? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        let lines = yamlLines(text).count
         for d in diagnostics {
             let located = d.location.file == file && (1...lines + 1).contains(d.location.line) && d.location.column >= 1
             if !located || d.message.isEmpty { return "not located or without a message: \(d)" }
