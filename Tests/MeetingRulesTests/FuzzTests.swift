@@ -19,18 +19,21 @@ import Testing
             "acept", "organiser", "*@", "2026-02-30", "2026-03-29T02:30",
         ] + Conditions.descriptions.map { $0.key + ": " }
 
-    static var sources: [(name: String, text: String)] {
-        let shipped = Rules.shippedFiles.compactMap { url in (try? Rules.text(url)).map { (url.lastPathComponent, $0) }
-        }
-        let kept = (try? FuzzCorpus.inputs("rules")) ?? []
-        return shipped + [("sample", Manual.sample)] + kept.map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }
+    /// The shipped rules files, the manual's sample and the kept rules files:
+    /// reproducers of bugs found (Tests/Fuzz/Corpus/rules).
+    static func sources() throws -> [(name: String, text: String)] {
+        let shipped = try Rules.shippedFiles.map { url in (url.lastPathComponent, try Rules.text(url)) }
+        let kept = try FuzzCorpus.inputs("rules").map { ($0.name, String(decoding: $0.bytes, as: UTF8.self)) }
+        return shipped + [("sample", Manual.sample)] + kept
     }
 
     @Test func mutatedFilesGiveLocatedErrorsOrACleanPolicy() throws {
         var random = SplitMix64(seed: Self.seed)
         var clean = 0
         var broken = 0
-        for source in Self.sources {
+        let sources = try Self.sources()
+        #expect(sources.count >= 6)
+        for source in sources {
             for _ in 0..<Self.mutationsPerSource {
                 let text = TextMutator.mutate(source.text, tokens: Self.tokens, &random)
                 switch FileChecks.rules(text) {
@@ -40,7 +43,7 @@ import Testing
                 }
             }
         }
-        #expect(clean + broken == Self.sources.count * Self.mutationsPerSource)
+        #expect(clean + broken == sources.count * Self.mutationsPerSource)
         // Both outcomes occur, so the mutations neither always break nor never touch the files.
         #expect(clean > 100 && broken > 1_000, "clean \(clean), broken \(broken)")
     }
