@@ -68,6 +68,7 @@ FUZZ_FLAGS = -c release --build-path $(FUZZ_BUILD) --toolset $(FUZZ_BUILD)/tools
 	-Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -DFUZZING
 FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
 	-max_len=65536 -detect_leaks=0 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/findings/
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=0
 
 fuzz: setup
 	mkdir -p $(FUZZ_BUILD)/findings $(FUZZ_BUILD)/corpus/responses $(FUZZ_BUILD)/corpus/files
@@ -75,9 +76,9 @@ fuzz: setup
 	  "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")" > $(FUZZ_BUILD)/toolset.json
 	$(SWIFT) build $(FUZZ_FLAGS) --product response-fuzzer
 	$(SWIFT) build $(FUZZ_FLAGS) --product file-fuzzer
-	$(FUZZ_BUILD)/release/response-fuzzer $(FUZZ_RUN) -dict=Tests/Fuzz/ews.dict $(FUZZ_BUILD)/corpus/responses \
+	$(FUZZ_ENV) $(FUZZ_BUILD)/release/response-fuzzer $(FUZZ_RUN) -dict=Tests/Fuzz/ews.dict $(FUZZ_BUILD)/corpus/responses \
 	  Tests/Fuzz/Corpus/responses Tests/Fuzz/Corpus/xml $(SHARED)/ews/samples
-	$(FUZZ_BUILD)/release/file-fuzzer $(FUZZ_RUN) $(FUZZ_BUILD)/corpus/files \
+	$(FUZZ_ENV) $(FUZZ_BUILD)/release/file-fuzzer $(FUZZ_RUN) $(FUZZ_BUILD)/corpus/files \
 	  Tests/Fuzz/Corpus/config Tests/Fuzz/Corpus/rules Tests/Fuzz/Corpus/yaml rules
 
 clean:
