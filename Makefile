@@ -4,7 +4,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export MEETINGBOT_SHARED := $(SHARED)
 
-.PHONY: setup build test demo sandbox benchmark rules-docs clean format report-png
+.PHONY: setup build test demo sandbox benchmark rules-docs clean format report-png fuzz
 
 setup:
 	bash scripts/setup.sh
@@ -52,6 +52,34 @@ report-png: setup
 	  file://$(abspath Tests/MeetingBotTests/Snapshots/run.html) 2>.build/report-png.log \
 	  || { cat .build/report-png.log; exit 1; }
 	@echo "wrote .build/report.png"
+
+# The longer fuzz run (docs/FUZZING.md): libFuzzer from the Swift toolchain, FUZZ_SECONDS
+# on each target: the XML layer and every EWS response parser, then the rules and
+# configuration readers; seeded from Tests/Fuzz/Corpus, ../shared/ews/samples and rules/.
+# Its own release build in .build/fuzz (instrumented, AddressSanitizer, linked with the
+# toolchain's lld) leaves the normal build alone. What libFuzzer adds to the corpus stays
+# in .build/fuzz/corpus; a crash, hang (-timeout) or memory blow-up (-rss_limit_mb,
+# -malloc_limit_mb) stops the run and leaves its input in .build/fuzz/findings. No leak
+# check: LeakSanitizer counts what Swift's one-time global initializers allocate as
+# leaked at exit (a few KB, however many inputs ran); -rss_limit_mb bounds memory instead.
+FUZZ_SECONDS ?= 300
+FUZZ_BUILD := .build/fuzz
+FUZZ_FLAGS = -c release --build-path $(FUZZ_BUILD) --toolset $(FUZZ_BUILD)/toolset.json \
+	-Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing -Xswiftc -DFUZZING
+FUZZ_RUN = -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=512 \
+	-max_len=65536 -detect_leaks=0 -print_final_stats=1 -artifact_prefix=$(FUZZ_BUILD)/findings/
+FUZZ_ENV = ASAN_OPTIONS=detect_leaks=0
+
+fuzz: setup
+	mkdir -p $(FUZZ_BUILD)/findings $(FUZZ_BUILD)/corpus/responses $(FUZZ_BUILD)/corpus/files
+	printf '{ "schemaVersion": "1.0", "linker": { "path": "%s/ld.lld" } }\n' \
+	  "$$(dirname "$$(readlink -f "$$(command -v $(SWIFT))")")" > $(FUZZ_BUILD)/toolset.json
+	$(SWIFT) build $(FUZZ_FLAGS) --product response-fuzzer
+	$(SWIFT) build $(FUZZ_FLAGS) --product file-fuzzer
+	$(FUZZ_ENV) $(FUZZ_BUILD)/release/response-fuzzer $(FUZZ_RUN) -dict=Tests/Fuzz/ews.dict $(FUZZ_BUILD)/corpus/responses \
+	  Tests/Fuzz/Corpus/responses Tests/Fuzz/Corpus/xml $(SHARED)/ews/samples
+	$(FUZZ_ENV) $(FUZZ_BUILD)/release/file-fuzzer $(FUZZ_RUN) $(FUZZ_BUILD)/corpus/files \
+	  Tests/Fuzz/Corpus/config Tests/Fuzz/Corpus/rules Tests/Fuzz/Corpus/yaml rules
 
 clean:
 	rm -rf .build

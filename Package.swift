@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+        // SplitMix64: seeded randomness for faults, generated loads, workloads and fuzzing.
+        .target(name: "SeededRandom"),
         // libxml2 wrapper: the only importer of CLibXML2.
         .target(name: "XML", dependencies: ["CLibXML2"]),
         // EWS vocabulary and client: Transport is the only importer of CCurl.
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "EWSSandbox",
             dependencies: [
-                "EWS", "XML", "Yams",
+                "EWS", "XML", "Yams", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -63,31 +65,55 @@ let package = Package(
             name: "sandbox-benchmark", dependencies: ["EWSSandbox", "EWS"], path: "Benchmarks/SandboxBenchmark"),
 
         // Test helpers shared by the test targets (paths to ../shared).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "XMLTests", dependencies: ["XML", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["SeededRandom", "CLibFuzzer"], path: "Tests/TestSupport"),
+        // libFuzzer's driver, declared for the fuzz targets (docs/FUZZING.md).
+        .target(name: "CLibFuzzer", path: "Tests/Fuzz/CLibFuzzer"),
+        .testTarget(name: "XMLTests", dependencies: ["XML", "SeededRandom", "TestSupport"]),
         // Servers/ holds the Python loopback servers the transport tests start.
-        .testTarget(name: "EWSTests", dependencies: ["EWS", "EWSSandbox", "XML", "TestSupport"], exclude: ["Servers"]),
+        .testTarget(
+            name: "EWSTests",
+            dependencies: ["EWS", "EWSSandbox", "XML", "ResponseChecks", "SeededRandom", "TestSupport"],
+            exclude: ["Servers"]),
         // Runs the built `meetingbot` binary; depends on it only through the build.
         .testTarget(name: "meetingbotTests", dependencies: ["TestSupport"], exclude: ["Help"]),
-        .testTarget(name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "TestSupport"]),
         .testTarget(
-            name: "MeetingRulesTests", dependencies: ["MeetingRules", "CheckedYAML", "RulesWorkload", "TestSupport"],
+            name: "EWSSandboxTests", dependencies: ["EWSSandbox", "EWS", "XML", "SeededRandom", "TestSupport"]),
+        .testTarget(
+            name: "MeetingRulesTests",
+            dependencies: [
+                "MeetingRules", "CheckedYAML", "RulesWorkload", "FileChecks", "SeededRandom", "TestSupport",
+            ],
             exclude: ["Fixtures"]),
         .testTarget(name: "CheckedYAMLTests", dependencies: ["CheckedYAML"]),
         // Snapshots/ holds the reports' pinned renderings.
         .testTarget(
             name: "MeetingBotTests",
             dependencies: [
-                "MeetingBot", "MeetingJournal", "MeetingRules", "CheckedYAML", "EWS", "EWSSandbox", "TestSupport",
+                "MeetingBot", "MeetingJournal", "MeetingRules", "CheckedYAML", "EWS", "EWSSandbox", "FileChecks",
+                "SeededRandom", "TestSupport",
             ],
             exclude: ["Snapshots"]),
         .testTarget(
             name: "MeetingJournalTests",
             dependencies: ["MeetingJournal", .product(name: "GRDB", package: "GRDB.swift")]),
 
+        // Fuzzing (docs/FUZZING.md): the checks of one input, shared by the seeded
+        // tests and the libFuzzer targets of `make fuzz`; they read internals, so
+        // they build in debug or with -enable-testing, as `make fuzz` builds them.
+        .target(name: "ResponseChecks", dependencies: ["XML", "EWS"], path: "Tests/Fuzz/ResponseChecks"),
+        .target(
+            name: "FileChecks", dependencies: ["MeetingRules", "MeetingBot", "CheckedYAML", "RulesWorkload"],
+            path: "Tests/Fuzz/FileChecks"),
+        .executableTarget(
+            name: "response-fuzzer", dependencies: ["ResponseChecks", "TestSupport"],
+            path: "Tests/Fuzz/ResponseFuzzer"),
+        .executableTarget(
+            name: "file-fuzzer", dependencies: ["FileChecks", "TestSupport"], path: "Tests/Fuzz/FileFuzzer"),
+
         // Benchmarks: `swift run -c release rules-benchmark`.
         // The workload is a library so that a unit test can run it with a tiny count.
-        .target(name: "RulesWorkload", dependencies: ["MeetingRules"], path: "Benchmarks/RulesWorkload"),
+        .target(
+            name: "RulesWorkload", dependencies: ["MeetingRules", "SeededRandom"], path: "Benchmarks/RulesWorkload"),
         .executableTarget(name: "RulesBenchmark", dependencies: ["RulesWorkload"], path: "Benchmarks/RulesBenchmark"),
     ],
     swiftLanguageModes: [.v6]

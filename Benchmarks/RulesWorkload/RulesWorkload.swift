@@ -1,5 +1,6 @@
 import Foundation
 import MeetingRules
+import SeededRandom
 
 /// The rules benchmark's workload: a 20-rule policy for a busy room and a seeded
 /// mix of messages that reach every rule. A library so that a unit test can run
@@ -136,22 +137,4 @@ public enum RulesWorkload {
             decisions: rounds * messages.count, ruleEvaluations: rounds * evaluations,
             seconds: seconds, decisionsByRule: byRule)
     }
-}
-
-/// A small seeded generator (SplitMix64), so that runs are repeatable.
-public struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound` (bound > 0).
-    public mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
 }

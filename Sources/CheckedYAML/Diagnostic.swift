@@ -49,7 +49,7 @@ public struct Diagnostic: Error, Sendable, Hashable, Comparable, CustomStringCon
     /// The description followed by the source line and a caret under the column,
     /// as compilers print them; `source` is the checked file's text.
     public func rendered(source: String) -> String {
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = yamlLines(source)
         guard location.line >= 1, location.line <= lines.count else { return description }
         let line = lines[location.line - 1].replacingTabs()
         let indent = String(repeating: " ", count: max(0, min(location.column - 1, line.unicodeScalars.count)))
@@ -62,4 +62,28 @@ extension Substring {
     fileprivate func replacingTabs() -> String {
         String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\t" ? " " : $0 }))
     }
+}
+
+/// The lines of a YAML file as libyaml counts them, and so as every location
+/// in a diagnostic counts them: a line ends at LF, CR, CR LF, NEL, LS or PS
+/// (YAML 1.1, 5.4). Counting LF alone would put the lines of a file with
+/// lone carriage returns past its end.
+public func yamlLines(_ text: String) -> [Substring] {
+    let scalars = text.unicodeScalars
+    var lines: [Substring] = []
+    var start = scalars.startIndex
+    var i = start
+    while i < scalars.endIndex {
+        let scalar = scalars[i]
+        guard ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) else {
+            i = scalars.index(after: i)
+            continue
+        }
+        lines.append(Substring(scalars[start..<i]))
+        i = scalars.index(after: i)
+        if scalar == "\r", i < scalars.endIndex, scalars[i] == "\n" { i = scalars.index(after: i) }
+        start = i
+    }
+    lines.append(Substring(scalars[start...]))
+    return lines
 }

@@ -186,7 +186,7 @@ public enum YAMLReader {
                 "the file is larger than \(maxBytes / 1024) KiB")
         }
         var flowDepth = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in yamlLines(text).enumerated() {
             let at = { (column: Int) in SourceLocation(file: file, line: index + 1, column: column) }
             let indentation = line.prefix { $0 == " " }.count
             if indentation > maxIndentation {
@@ -237,11 +237,9 @@ public enum YAMLReader {
         }
     }
 
-    /// Line and column of a UTF-8 byte offset.
+    /// Line (as libyaml counts lines) and column (in bytes) of a UTF-8 byte offset.
     private static func location(ofOffset offset: Int, in text: String, file: String) -> SourceLocation {
-        let before = text.utf8.prefix(offset)
-        let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-        let column = before.reversed().prefix { $0 != UInt8(ascii: "\n") }.count + 1
-        return SourceLocation(file: file, line: line, column: column)
+        let lines = yamlLines(String(decoding: text.utf8.prefix(offset), as: UTF8.self))
+        return SourceLocation(file: file, line: lines.count, column: (lines.last?.utf8.count ?? 0) + 1)
     }
 }

@@ -101,4 +101,25 @@ import Testing
         }
         #expect(problem.description == "\(missing):1:1: error: cannot read the file")
     }
+
+    /// Found by `make fuzz`: libyaml ends a line at a lone CR (and NEL, LS,
+    /// PS) as well as at LF, so a diagnostic after one pointed past the file's
+    /// lines as LF counts them, and showed the wrong source line.
+    @Test func linesAreCountedAsLibyamlCountsThem() throws {
+        #expect(
+            yamlLines("a\rb\r\nc\nd\u{2028}e\u{85}f\u{2029}").map(String.init) == ["a", "b", "c", "d", "e", "f", ""])
+        let text = "a: 1\rb: 2\r\nc: [x,\n"
+        guard case .failure(let diagnostic) = YAMLReader.read(text, file: "c.yml") else {
+            Issue.record("read an unclosed bracket")
+            return
+        }
+        #expect(diagnostic.location.line == 4)
+        #expect(diagnostic.rendered(source: text).hasPrefix("c.yml:4:1: error: not valid YAML"))
+        let (root, checker) = try parse("a: 1\rb: 2\rnmae: x\n")
+        _ = checker.readMapping(root, as: "a thing", keys: ["a", "b", "name"]) { _, _, _ in }
+        #expect(
+            checker.diagnostics.map { $0.rendered(source: "a: 1\rb: 2\rnmae: x\n") } == [
+                "c.yml:3:1: error: unknown key 'nmae' (did you mean 'name'?)\n    nmae: x\n    ^"
+            ])
+    }
 }

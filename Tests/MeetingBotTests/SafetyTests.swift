@@ -2,6 +2,7 @@ import EWS
 @testable import EWSSandbox
 import Foundation
 import MeetingBot
+import SeededRandom
 import TestSupport
 import Testing
 

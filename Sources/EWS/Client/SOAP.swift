@@ -36,15 +36,25 @@ enum SOAP {
     /// The element inside the SOAP Body of a successful answer, or the
     /// error the answer stands for.
     static func body(of response: HTTPResponse, operation: String) throws(EWSError) -> XMLElement {
-        let document = try? XMLDocument(response.body, limits: ParseLimits(maxBytes: max(response.body.count, 1)))
+        // The transport has bounded the size already (TransportOptions.maxResponseBytes).
+        var document: XMLDocument?
+        var unreadable: XMLError?
+        do {
+            document = try XMLDocument(response.body, limits: ParseLimits(maxBytes: max(response.body.count, 1)))
+        } catch {
+            unreadable = error
+        }
         let content = document?.root.flatMap { $0.localName == "Envelope" ? $0.child("Body")?.children.first : nil }
         if let content, content.localName == "Fault" {
             throw fault(content, status: response.status)
         }
         guard response.status == 200 else { throw httpError(response) }
         guard let content else {
+            // Why the XML could not be read says where a garbled or hostile answer went wrong.
+            let reason = unreadable.map { ": it cannot be read as XML (\($0))" } ?? ""
             throw EWSError(
-                .invalidResponse, "the answer to \(operation) is not a SOAP envelope with a body", httpStatus: 200)
+                .invalidResponse, "the answer to \(operation) is not a SOAP envelope with a body\(reason)",
+                httpStatus: 200)
         }
         guard content.localName == "\(operation)Response" else {
             throw EWSError(.invalidResponse, "expected \(operation)Response, got \(content.localName)", httpStatus: 200)
@@ -165,9 +175,14 @@ struct ResponseMessage {
             error = nil
         } else {
             let details = MessageDetails(element.child("MessageXml"))
+            // Exchange says what went wrong; a message that says nothing but NoError still
+            // gets words, so that no error or warning reads as just "NoError".
+            let text = element.childText("MessageText") ?? ""
+            let message =
+                text.isEmpty && code == .noError
+                ? "\(element.localName) has ResponseClass \(responseClass.rawValue) but no error code" : text
             error = EWSError(
-                .item, element.childText("MessageText") ?? "", responseCode: code,
-                backOff: details.backOff, schemaViolation: details.schemaViolation)
+                .item, message, responseCode: code, backOff: details.backOff, schemaViolation: details.schemaViolation)
         }
     }
 

@@ -1,5 +1,6 @@
 import EWS
 import Foundation
+import SeededRandom
 
 /// A generated load: `messages` meeting messages waiting in one mailbox,
 /// sent by generated organizers, in a seeded mix of requests, responses (to

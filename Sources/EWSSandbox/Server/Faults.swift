@@ -1,5 +1,6 @@
 import EWS
 import Foundation
+import SeededRandom
 import Synchronization
 
 /// A fault the sandbox injects on demand, for reliability tests: by rate, on
@@ -241,19 +242,4 @@ final class FaultInjector: Sendable {
         if let every = rule.every { return call % every == 0 }
         return rng.nextDouble() < (rule.rate ?? 1)
     }
-}
-
-/// A small, fast, seedable generator (SplitMix64), so faults and generated
-/// loads are the same on every machine for the same seed.
-struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }
