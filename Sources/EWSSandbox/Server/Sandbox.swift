@@ -103,6 +103,9 @@ public final class Sandbox: Sendable {
     private let faults: FaultInjector
     private let envelope: EnvelopeWriter
     private let recorded = Mutex<[[UInt8]]>([])
+    /// SOAP requests answered, by operation name (faults included), for `/_sandbox/calls`: a benchmark
+    /// counts every client's calls the same way, whatever the client reports of itself.
+    private let callCounts = Mutex<[String: Int]>([:])
 
     private static let implemented: [any SandboxOperation.Type] = [
         GetFolder.self, FindFolder.self, FindItem.self, GetItem.self, CreateItem.self, UpdateItem.self,
@@ -147,6 +150,9 @@ public final class Sandbox: Sendable {
         return try withStore { try encoder.encode($0) }
     }
 
+    /// SOAP requests answered so far, by operation (`FindItem`, `GetItem`, …).
+    public var calls: [String: Int] { callCounts.withLock { $0 } }
+
     /// Every EWS answer sent so far (with `recordResponses`).
     public var recordedResponses: [[UInt8]] { recorded.withLock { $0 } }
 
@@ -166,6 +172,7 @@ public final class Sandbox: Sendable {
                 body: [])
         }
         var (response, operation, decision) = process(request.body, user: user)
+        if !operation.isEmpty { callCounts.withLock { $0[operation, default: 0] += 1 } }
         switch decision.action {
         case .drop: response = SandboxResponse(status: 200, headers: [], body: [], delivery: .drop)
         case .malformed:
@@ -319,11 +326,17 @@ public final class Sandbox: Sendable {
     }
 
     /// Inspection and control for tests: `GET` (or `POST`) `/_sandbox/state` dumps the store;
-    /// `POST /_sandbox/clock?advance=SECONDS` moves a fixed clock.
+    /// `GET /_sandbox/calls` counts the SOAP requests by operation; `POST /_sandbox/clock?advance=SECONDS`
+    /// moves a fixed clock.
     private func admin(_ request: SandboxRequest, path: String) -> SandboxResponse {
         switch (request.method, path) {
         case ("GET", "/_sandbox/state"), ("POST", "/_sandbox/state"):
             guard let data = try? dumpJSON() else { return plain(500, "cannot encode the store") }
+            return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
+        case ("GET", "/_sandbox/calls"):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let data = try? encoder.encode(calls) else { return plain(500, "cannot encode the call counts") }
             return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
         case ("POST", "/_sandbox/clock"):
             let query = request.path.split(separator: "?").dropFirst().first ?? ""
