@@ -12,7 +12,7 @@ with the medians, and writes the tables to .build/bench/results.md.
 
 Environment: BENCH_LOADS (default 2000,50000), BENCH_LATENCIES (ms, default 0,20), BENCH_RUNS
 (runs per load; default 3 up to 10,000 messages, 1 above), BENCH_BASELINE_50K=1 (run the baseline
-on loads above 10,000 too; it takes very long), BENCH_QUICK=1 (100 messages, 0 ms, one run: the
+on loads above 10,000 too; it takes very long), BENCH_BASELINE=0 (the bot alone), BENCH_QUICK=1 (100 messages, 0 ms, one run: the
 CI check), BENCH_PAGE_SIZE, BENCH_BATCH_SIZE, BENCH_CONCURRENCY (the bot's settings; default 100,
 20, 4), BENCH_OUTPUT (the results file). Exits 1 when the two sides decided any message
 differently or a run failed.
@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import select
 import signal
 import statistics
 import subprocess
@@ -103,14 +104,17 @@ class Sandbox:
             stdout=subprocess.PIPE, stderr=log, text=True)
         self.url = None
         deadline = time.monotonic() + float(os.environ.get("BENCH_START_TIMEOUT", "3600"))
-        # The URL is printed once the load is generated and the port is open.
-        for line in self.process.stdout:
+        # The URL is printed once the load is generated and the port is open; a sandbox that
+        # neither prints it nor exits by the deadline is given up on.
+        while self.url is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([self.process.stdout], [], [], 1.0)
+            if not ready:
+                continue
+            line = self.process.stdout.readline()
+            if not line:
+                break
             found = re.search(r"http://127\.0\.0\.1:\d+/EWS/Exchange\.asmx", line)
-            if found:
-                self.url = found.group(0)
-                break
-            if time.monotonic() > deadline:
-                break
+            self.url = found.group(0) if found else None
         if self.url is None:
             self.stop()
             raise RuntimeError(f"the sandbox did not start (exit {self.process.returncode}); see {log.name}")
@@ -352,6 +356,22 @@ def table(load, latency, bots, baselines, diffs, bench):
     row("peak RSS, MB", number(median([b["rss_mb"] for b in bots]), 1),
         number(median([b["rss_mb"] for b in baselines]), 1) if baselines else missing)
     row("decisions that differ", number(max(diffs)) if diffs else missing, "")
+    targets = []
+
+    def target(what, value, met):
+        targets.append(f"- {what}: {value}, {'met' if met else 'not met'}")
+
+    cpu_per_message = bot_cpu * 1e6 / messages
+    if latency > 0 and base_wall:
+        target("bot at least 20× faster than the baseline", f"{base_wall / bot_wall:.1f}×", base_wall / bot_wall >= 20)
+    if latency > 0:
+        target(f"bot's round trips within 1.2× the least ({least_rounds})", f"{rounds / least_rounds:.2f}×",
+               rounds <= 1.2 * least_rounds)
+    else:
+        target("bot's CPU time under 100 µs per message", f"{cpu_per_message:,.0f} µs", cpu_per_message < 100)
+    if messages > BIG_LOAD:
+        peak = median([b["rss_mb"] for b in bots])
+        target("bot's peak RSS under 64 MB", f"{peak:.1f} MB", peak < 64)
     head = (f"### {load:,} messages, {latency} ms per call\n\n"
             f"{len(bots)} run(s), medians. Load: {counts['messages']:,} messages, "
             f"{counts['requests_answered']:,} requests answered (Q), {counts['cancellations_removed']:,} "
@@ -360,7 +380,8 @@ def table(load, latency, bots, baselines, diffs, bench):
             f"{bench.batch_size}, concurrency {bench.concurrency}; baseline page size {BASELINE_PAGE_SIZE}, "
             f"chunk size {BASELINE_CHUNK_SIZE}, max_connections {bench.concurrency}.\n\n"
             "| | bot | baseline (exchangelib) | ratio |\n| --- | ---: | ---: | --- |\n")
-    return head + "\n".join(rows) + "\n", bot_wall / messages
+    return (head + "\n".join(rows) + "\n\nTargets (PRODUCT.md 9):\n\n" + "\n".join(targets) + "\n",
+            bot_wall / messages)
 
 
 def main():
@@ -375,7 +396,8 @@ def main():
     for messages in loads:
         for latency in latencies:
             runs = int(os.environ.get("BENCH_RUNS", "1" if quick or messages > BIG_LOAD else "3"))
-            with_baseline = messages <= BIG_LOAD or os.environ.get("BENCH_BASELINE_50K") == "1"
+            with_baseline = os.environ.get("BENCH_BASELINE") != "0" and (
+                messages <= BIG_LOAD or os.environ.get("BENCH_BASELINE_50K") == "1")
             print(f"{messages} messages, {latency} ms: {runs} run(s)"
                   + ("" if with_baseline else ", bot only (BENCH_BASELINE_50K=1 runs the baseline too)"),
                   file=sys.stderr, flush=True)
@@ -389,8 +411,9 @@ def main():
     for (messages, latency), seconds in sorted(per_message.items()):
         smallest = min(m for m, lat in per_message if lat == latency)
         if messages != smallest:
-            summary.append(f"- {latency} ms: time per message at {messages:,} is "
-                           f"{seconds / per_message[(smallest, latency)]:.2f}× that at {smallest:,}.")
+            growth = seconds / per_message[(smallest, latency)]
+            summary.append(f"- {latency} ms: the bot's time per message at {messages:,} is {growth:.2f}× that at "
+                           f"{smallest:,} (target: within 1.2×, {'met' if growth <= 1.2 else 'not met'}).")
     if summary:
         tables.append("### Scaling\n\n" + "\n".join(summary) + "\n")
         print(tables[-1])

@@ -24,8 +24,10 @@ import Testing
         #expect(run.output.contains("| decisions that differ | 0 |"), "\(run.output)\n\(run.error)")
         // Every kind of message reached the bot, and it answered requests and removed cancellations.
         let load = try #require(
-            run.output.firstMatch(of: /Load: 100 messages, (\d+) requests answered \(Q\), (\d+) cancellations removed/))
-        #expect((Int(load.1) ?? 0) > 0 && (Int(load.2) ?? 0) > 0, "\(run.output)")
+            run.output.firstMatch(
+                of: /Load: ([\d,]+) messages, (\d+) requests answered \(Q\), (\d+) cancellations removed/))
+        #expect((Int(load.1) ?? 0) >= 100, "\(run.output)")
+        #expect((Int(load.2) ?? 0) > 0 && (Int(load.3) ?? 0) > 0, "\(run.output)")
         let written = try String(contentsOf: output, encoding: .utf8)
         #expect(written.contains("| decisions that differ | 0 |"))
     }
