@@ -103,7 +103,8 @@ class Sandbox:
             [str(binary), "sandbox", "--fixture", str(fixture), "--port", "0", "--auth", "basic", *faults],
             stdout=subprocess.PIPE, stderr=log, text=True)
         self.url = None
-        deadline = time.monotonic() + float(os.environ.get("BENCH_START_TIMEOUT", "3600"))
+        started = time.monotonic()
+        deadline = started + float(os.environ.get("BENCH_START_TIMEOUT", "3600"))
         # The URL is printed once the load is generated and the port is open; a sandbox that
         # neither prints it nor exits by the deadline is given up on.
         while self.url is None and time.monotonic() < deadline:
@@ -119,6 +120,7 @@ class Sandbox:
             self.stop()
             raise RuntimeError(f"the sandbox did not start (exit {self.process.returncode}); see {log.name}")
         self.base = self.url.rsplit("/EWS/", 1)[0]
+        self.started_in = time.monotonic() - started
         while True:
             try:
                 self.calls()
@@ -209,7 +211,9 @@ def load_counts(decisions):
 class Bench:
     def __init__(self, args):
         self.args = args
-        self.work = Path(tempfile.mkdtemp(prefix="meetingbot-bench-"))
+        # Under .build, not /tmp, where other work on the machine may clean up.
+        (ROOT / ".build" / "bench").mkdir(parents=True, exist_ok=True)
+        self.work = Path(tempfile.mkdtemp(prefix="run-", dir=ROOT / ".build" / "bench"))
         self.log = open(self.work / "bench.log", "w", encoding="utf-8")
         self.page_size = int(os.environ.get("BENCH_PAGE_SIZE", "100"))
         self.batch_size = int(os.environ.get("BENCH_BATCH_SIZE", "20"))
@@ -228,6 +232,8 @@ class Bench:
 
     def run_bot(self, fixture, latency, run):
         sandbox = Sandbox(self.args.binary, fixture, latency, self.log)
+        # Generating a large load takes the sandbox a while; that is not the bot's time, but worth knowing.
+        print(f"  the sandbox generated the load in {sandbox.started_in:.1f} s", file=sys.stderr, flush=True)
         try:
             state = self.work / f"state-{fixture.stem}-{latency}-{run}"
             state.mkdir()
@@ -276,14 +282,22 @@ class Bench:
         result["decisions"] = baseline_decisions(json.loads(output.read_text(encoding="utf-8")))
         return result
 
+    def retried(self, step, fixture, latency, run):
+        """One run of `step`, again once if its sandbox went away under it (the machine is shared)."""
+        try:
+            return step(fixture, latency, run)
+        except OSError as error:
+            print(f"  the sandbox stopped answering ({error}); running that again", file=sys.stderr, flush=True)
+            return step(fixture, latency, f"{run}-again")
+
     def measure(self, messages, latency, runs, with_baseline):
         fixture = self.fixture(messages)
         bots, baselines, diffs = [], [], []
         for run in range(runs):
-            bot = self.run_bot(fixture, latency, run)
+            bot = self.retried(self.run_bot, fixture, latency, run)
             bots.append(bot)
             if with_baseline:
-                baseline = self.run_baseline(fixture, latency, run)
+                baseline = self.retried(self.run_baseline, fixture, latency, run)
                 baselines.append(baseline)
                 diff = differences(bot["decisions"], baseline["decisions"])
                 diffs.append(len(diff))
