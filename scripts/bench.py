@@ -219,6 +219,8 @@ class Bench:
         self.batch_size = int(os.environ.get("BENCH_BATCH_SIZE", "20"))
         self.concurrency = int(os.environ.get("BENCH_CONCURRENCY", "4"))
         self.problems = []
+        # Median wall times (bot, baseline) by (load, latency), for the rounds the latency added.
+        self.walls = {}
 
     def fixture(self, messages):
         path = self.work / f"load-{messages}.yml"
@@ -360,8 +362,15 @@ def table(load, latency, bots, baselines, diffs, bench):
         # Time the bot spent waiting, in calls' worth of latency: its sequential round trips.
         rounds = median([(b["wall"] - b["cpu"]) * 1000 / latency for b in bots])
         base_rounds = median([(b["wall"] - b["cpu"]) * 1000 / latency for b in baselines])
-        row(f"round trips at concurrency {bench.concurrency} (least {least_rounds}), estimated",
+        row(f"round trips at concurrency {bench.concurrency} (least {least_rounds}): (wall − CPU) / latency",
             number(rounds), number(base_rounds) if baselines else missing, ratio(rounds, least_rounds, 2) + " of least")
+        # The sandbox's own time per call is in (wall − CPU) too; the time the latency added is not.
+        unloaded = bench.walls.get((load, 0))
+        if unloaded:
+            added = (bot_wall - unloaded[0]) * 1000 / latency
+            base_added = (base_wall - unloaded[1]) * 1000 / latency if base_wall and unloaded[1] else None
+            row("round trips: (wall − wall at 0 ms) / latency", number(added),
+                number(base_added) if base_added is not None else missing, ratio(added, least_rounds, 2) + " of least")
     else:
         row(f"round trips at concurrency {bench.concurrency} (least {least_rounds})",
             "not measurable at 0 ms", "")
@@ -375,12 +384,16 @@ def table(load, latency, bots, baselines, diffs, bench):
     def target(what, value, met):
         targets.append(f"- {what}: {value}, {'met' if met else 'not met'}")
 
+    bench.walls[(load, latency)] = (bot_wall, base_wall)
     cpu_per_message = bot_cpu * 1e6 / messages
     if latency > 0 and base_wall:
         target("bot at least 20× faster than the baseline", f"{base_wall / bot_wall:.1f}×", base_wall / bot_wall >= 20)
     if latency > 0:
-        target(f"bot's round trips within 1.2× the least ({least_rounds})", f"{rounds / least_rounds:.2f}×",
-               rounds <= 1.2 * least_rounds)
+        # The latency's own share of the wall time when the 0 ms run is there to take the rest away.
+        unloaded = bench.walls.get((load, 0))
+        actual = (bot_wall - unloaded[0]) * 1000 / latency if unloaded else rounds
+        target(f"bot's round trips within 1.2× the least ({least_rounds})", f"{actual / least_rounds:.2f}×",
+               actual <= 1.2 * least_rounds)
     else:
         target("bot's CPU time under 100 µs per message", f"{cpu_per_message:,.0f} µs", cpu_per_message < 100)
     if messages > BIG_LOAD:
