@@ -425,12 +425,13 @@ def main():
             runs = int(os.environ.get("BENCH_RUNS", "1" if quick or messages > BIG_LOAD else "3"))
             with_baseline = os.environ.get("BENCH_BASELINE") != "0" and (
                 messages <= BIG_LOAD or os.environ.get("BENCH_BASELINE_50K") == "1")
+            why_not = "BENCH_BASELINE=0" if os.environ.get("BENCH_BASELINE") == "0" else (
+                f"above {BIG_LOAD:,} messages it runs only with BENCH_BASELINE_50K=1")
             print(f"{messages} messages, {latency} ms: {runs} run(s)"
-                  + ("" if with_baseline else ", bot only (BENCH_BASELINE_50K=1 runs the baseline too)"),
-                  file=sys.stderr, flush=True)
+                  + ("" if with_baseline else f", the bot only ({why_not})"), file=sys.stderr, flush=True)
             text, seconds = bench.measure(messages, latency, runs, with_baseline)
             if not with_baseline:
-                text += "\nThe baseline was not run at this load (BENCH_BASELINE_50K=1 runs it).\n"
+                text += f"\nThe baseline was not run ({why_not}).\n"
             per_message[(messages, latency)] = seconds
             tables.append(text)
             print(text, flush=True)
