@@ -99,8 +99,13 @@ class Sandbox:
 
     def __init__(self, binary, fixture, latency_ms, log):
         faults = ["--fault", f"latency:value={latency_ms}"] if latency_ms > 0 else []
+        # Started through a link of another name: on a shared machine other work stops the sandboxes
+        # it finds by name ("meetingbot sandbox"), and one stopped under a run spoils its figures.
+        link = fixture.parent / "bench-sandbox"
+        if not link.exists():
+            link.symlink_to(Path(binary).resolve())
         self.process = subprocess.Popen(
-            [str(binary), "sandbox", "--fixture", str(fixture), "--port", "0", "--auth", "basic", *faults],
+            [str(link), "sandbox", "--fixture", str(fixture), "--port", "0", "--auth", "basic", *faults],
             stdout=subprocess.PIPE, stderr=log, text=True)
         self.url = None
         started = time.monotonic()
@@ -137,7 +142,10 @@ class Sandbox:
             return json.load(answer)
 
     def stop(self):
-        if self.process.poll() is None:
+        if self.process.poll() is not None:
+            # It should have been running still: say how it ended (0 is a clean stop on SIGTERM or SIGINT).
+            print(f"  the sandbox had ended (exit {self.process.returncode})", file=sys.stderr, flush=True)
+        else:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(timeout=30)
