@@ -8,7 +8,8 @@ For each load (waiting messages) and sandbox latency it starts the sandbox (127.
 measures it alone (os.wait4: user + system CPU time, peak resident memory; wall time), stops the
 sandbox, starts it again from the same fixture and runs the baseline the same way; compares the
 two sides' decisions message by message; repeats; prints one markdown table per load and latency
-with the medians, and writes the tables to .build/bench/results.md.
+with the medians, and writes the tables to .build/bench/results.md. The runs' files (sandbox,
+bot and baseline logs, reports, decisions) stay in .build/bench/run-* when something failed.
 
 Environment: BENCH_LOADS (default 2000,50000), BENCH_LATENCIES (ms, default 0,20), BENCH_RUNS
 (runs per load; default 3 up to 10,000 messages, 1 above), BENCH_BASELINE_50K=1 (run the baseline
@@ -24,6 +25,7 @@ import math
 import os
 import re
 import select
+import shutil
 import signal
 import statistics
 import subprocess
@@ -456,7 +458,13 @@ def main():
     output = Path(os.environ.get("BENCH_OUTPUT", ROOT / ".build" / "bench" / "results.md"))
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text("\n".join(tables), encoding="utf-8")
-    print(f"wrote {output}; logs in {bench.log.name}", file=sys.stderr)
+    bench.log.close()
+    if bench.problems:
+        # The logs, configurations, reports and decisions stay for a look at what went wrong.
+        print(f"wrote {output}; the runs' files and logs are in {bench.work}", file=sys.stderr)
+    else:
+        shutil.rmtree(bench.work)
+        print(f"wrote {output}", file=sys.stderr)
     for problem in bench.problems:
         print(f"bench: {problem}", file=sys.stderr)
     sys.exit(1 if bench.problems else 0)
