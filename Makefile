@@ -4,7 +4,7 @@ SWIFT ?= swift
 SHARED ?= $(abspath ../shared)
 export MEETINGBOT_SHARED := $(SHARED)
 
-.PHONY: setup build test demo sandbox benchmark rules-docs clean format report-png fuzz
+.PHONY: setup build test demo sandbox benchmark bench rules-docs clean format report-png fuzz
 
 setup:
 	bash scripts/setup.sh
@@ -31,6 +31,14 @@ demo: setup
 sandbox: setup
 	$(SWIFT) build --product meetingbot
 	$$($(SWIFT) build --show-bin-path)/meetingbot sandbox --fixture scripts/demo-fixture.yml --port 8080 --schema $(SHARED)/ews/schema
+
+# The benchmark (docs/benchmarks.md): the release bot against the sandbox's generated load, 2,000 and
+# 50,000 waiting messages at 0 and 20 ms per call, beside the exchangelib baseline (bench/baseline.py) on
+# fresh copies of the same load; one table per load and latency, also in .build/bench/results.md.
+# BENCH_RUNS, BENCH_LOADS, BENCH_LATENCIES and BENCH_BASELINE_50K=1 change what runs (scripts/bench.py).
+bench: setup
+	$(SWIFT) build -c release --product meetingbot
+	.venv/bin/python scripts/bench.py --binary $$($(SWIFT) build -c release --show-bin-path)/meetingbot
 
 # Regenerates rules/README.md and the JSON Schema from Sources/MeetingRules
 # (a test fails while the checked-in files differ from what this writes).

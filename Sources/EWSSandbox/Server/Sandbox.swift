@@ -110,6 +110,9 @@ public final class Sandbox: Sendable {
     private let recorded = Mutex<[[UInt8]]>([])
     /// Per authenticated account: requests in flight now, and the most at once so far.
     private let concurrency = Mutex<[String: (current: Int, peak: Int)]>([:])
+    /// SOAP requests answered, by operation name (faults included), for `/_sandbox/calls`: a benchmark
+    /// counts every client's calls the same way, whatever the client reports of itself.
+    private let callCounts = Mutex<[String: Int]>([:])
 
     private static let implemented: [any SandboxOperation.Type] = [
         GetFolder.self, FindFolder.self, FindItem.self, GetItem.self, CreateItem.self, UpdateItem.self,
@@ -153,6 +156,9 @@ public final class Sandbox: Sendable {
         encoder.dateEncodingStrategy = .iso8601
         return try withStore { try encoder.encode($0) }
     }
+
+    /// SOAP requests answered so far, by operation (`FindItem`, `GetItem`, …).
+    public var calls: [String: Int] { callCounts.withLock { $0 } }
 
     /// Every EWS answer sent so far (with `recordResponses`).
     public var recordedResponses: [[UInt8]] { recorded.withLock { $0 } }
@@ -218,6 +224,7 @@ public final class Sandbox: Sendable {
         }
         var (response, operation, decision) = process(request.body, user: user)
         response.account = user
+        if !operation.isEmpty { callCounts.withLock { $0[operation, default: 0] += 1 } }
         switch decision.action {
         case .drop: response = SandboxResponse(status: 200, headers: [], body: [], delivery: .drop)
         case .malformed:
@@ -370,19 +377,27 @@ public final class Sandbox: Sendable {
             status: status, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array(text.utf8))
     }
 
+    /// A counts table for the inspection endpoints, keys sorted.
+    private func json(_ counts: [String: Int]) -> SandboxResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(counts) else { return plain(500, "cannot encode the counts") }
+        return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
+    }
+
     /// Inspection and control for tests: `GET` (or `POST`) `/_sandbox/state` dumps the store;
     /// `GET` (or `POST`) `/_sandbox/concurrency` gives each account's peak of requests at once;
-    /// `POST /_sandbox/clock?advance=SECONDS` moves a fixed clock.
+    /// `GET /_sandbox/calls` counts the SOAP requests by operation; `POST /_sandbox/clock?advance=SECONDS`
+    /// moves a fixed clock.
     private func admin(_ request: SandboxRequest, path: String) -> SandboxResponse {
         switch (request.method, path) {
         case ("GET", "/_sandbox/state"), ("POST", "/_sandbox/state"):
             guard let data = try? dumpJSON() else { return plain(500, "cannot encode the store") }
             return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
         case ("GET", "/_sandbox/concurrency"), ("POST", "/_sandbox/concurrency"):
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            guard let data = try? encoder.encode(concurrencyPeaks) else { return plain(500, "cannot encode the peaks") }
-            return SandboxResponse(status: 200, headers: [("Content-Type", "application/json")], body: Array(data))
+            return json(concurrencyPeaks)
+        case ("GET", "/_sandbox/calls"):
+            return json(calls)
         case ("POST", "/_sandbox/clock"):
             let query = request.path.split(separator: "?").dropFirst().first ?? ""
             guard query.hasPrefix("advance="), let seconds = Double(query.dropFirst("advance=".count)) else {
