@@ -47,12 +47,16 @@ import Testing
         #expect(accepted > inputs.count / 20 && accepted < inputs.count / 2, "\(accepted) of \(inputs.count) accepted")
     }
 
-    /// YAML made to hurt: an alias bomb, deep nesting, a huge file, invalid UTF-8 read as text.
-    @Test func hostileFilesAreLocatedErrors() {
-        let inputs = [
-            HostileYAML.aliasBomb, HostileYAML.deepFlow, HostileYAML.deepBlock, HostileYAML.huge,
-            "exchange: \u{FFFD}\u{FFFD}\nmailboxes: [\n",
-        ]
+    /// YAML made to hurt: an alias bomb, deep nesting, a huge file, invalid
+    /// UTF-8 read as text, and the kept ones (Tests/Fuzz/Corpus/yaml).
+    @Test func hostileFilesAreLocatedErrors() throws {
+        let kept = try FuzzCorpus.inputs("yaml").map { String(decoding: $0.bytes, as: UTF8.self) }
+        #expect(kept.count >= 3)
+        let inputs =
+            [
+                HostileYAML.aliasBomb, HostileYAML.deepFlow, HostileYAML.deepBlock, HostileYAML.huge,
+                "exchange: \u{FFFD}\u{FFFD}\nmailboxes: [\n",
+            ] + kept
         let report = FuzzRun.run(inputs) { text in
             let outcome = FileChecks.configuration(text)
             return outcome == .refused ? nil : "\(outcome)"
