@@ -67,10 +67,10 @@ import XML
         if let uid = request?.uid { _ = try? await client.perform(FindMeetingItems(folder: .calendar, uid: uid)) }
         for name in ["ann", "nobody at all"] { _ = try? await client.perform(ResolveNames(entry: name)) }
         if let request {
-            _ = try? await client.performEach(RespondToMeeting(request: request.id, reply: MeetingReply(.accept)))
+            _ = try? await client.performEach(RespondToMeeting([(request.id, MeetingReply(.accept))], mailbox: nil))
         }
         if let cancellation = messages.first(where: { $0.kind == .cancellation }) {
-            _ = try? await client.performEach(RemoveItem(cancellation: cancellation.id))
+            _ = try? await client.performEach(RemoveItem(cancellations: [cancellation.id]))
         }
         let bogus = ItemId("AAMkAGJvZ3Vz", changeKey: "x")
         _ = try? await client.performEach(MoveItem(ids: Array(ids.suffix(2)) + [bogus], destination: .deletedItems))
@@ -194,7 +194,7 @@ import XML
         let file = try #require(
             FuzzCorpus.inputs("responses").first { $0.name == "regression-warning-without-error-code.xml" })
         let body = try SOAP.body(of: HTTPResponse(status: 200, body: file.bytes), operation: "CreateItem")
-        let results = try RemoveItem(cancellation: ItemId("x")).parse(body)
+        let results = try RemoveItem(cancellations: [ItemId("x")]).parse(body)
         #expect(
             results.first?.error?.description
                 == "NoError: CreateItemResponseMessage has ResponseClass Warning but no error code")

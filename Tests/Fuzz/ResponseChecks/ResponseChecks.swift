@@ -53,12 +53,12 @@ public enum ResponseChecks {
         ],
         "CreateItem": [
             { body in
-                for result in try RespondToMeeting(request: ids[0], reply: MeetingReply(.accept)).parse(body) {
+                for result in try RespondToMeeting(ids.map { ($0, MeetingReply(.accept)) }, mailbox: nil).parse(body) {
                     try check(result)
                 }
             },
             { body in
-                for result in try RemoveItem(cancellation: ids[0]).parse(body) { try check(result) }
+                for result in try RemoveItem(cancellations: ids).parse(body) { try check(result) }
             },
         ],
         "ResolveNames": [{ body in _ = try ResolveNames(entry: "ann").parse(body) }],
