@@ -294,13 +294,16 @@ class Bench:
         result["decisions"] = baseline_decisions(json.loads(output.read_text(encoding="utf-8")))
         return result
 
-    def retried(self, step, fixture, latency, run):
-        """One run of `step`, again once if its sandbox went away under it (the machine is shared)."""
-        try:
-            return step(fixture, latency, run)
-        except OSError as error:
-            print(f"  the sandbox stopped answering ({error}); running that again", file=sys.stderr, flush=True)
-            return step(fixture, latency, f"{run}-again")
+    def retried(self, step, fixture, latency, run, attempts=3):
+        """One run of `step`, on a fresh sandbox again if its sandbox was stopped before or under it
+        (the machine is shared), up to `attempts` times."""
+        for attempt in range(1, attempts + 1):
+            try:
+                return step(fixture, latency, f"{run}-{attempt}")
+            except (OSError, RuntimeError) as error:
+                if attempt == attempts:
+                    raise
+                print(f"  the sandbox went away ({error}); running that again", file=sys.stderr, flush=True)
 
     def measure(self, messages, latency, runs, with_baseline):
         fixture = self.fixture(messages)
