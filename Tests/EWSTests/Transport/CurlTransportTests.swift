@@ -265,9 +265,10 @@ struct CurlTransportTests {
         #expect(try await Self.bearer(renewing, url) == "tok-1")
         try await Task.sleep(for: .seconds(2.5))  // now within the renewal margin
         let renewal = Task { try await Self.bearer(renewing, url) }
-        // Until the renewal is waiting for the endpoint.
+        // Until the renewal is waiting for the endpoint: on a busy machine the
+        // renewal's task may start late, so the wait is long (it ends as soon as it starts).
         var polls = 0
-        while try await server.stats()["token_requests"] != 2, polls < 500 {
+        while try await server.stats()["token_requests"] != 2, polls < 5000 {
             try await Task.sleep(for: .milliseconds(10))
             polls += 1
         }
