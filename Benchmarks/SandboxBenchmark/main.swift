@@ -161,7 +161,7 @@ final class Subject {
     func round(_ round: Int, of rounds: Int) async throws {
         let clock = ContinuousClock()
         var started = clock.now
-        let page = try await reader.findMeetingMessages(in: .inbox, offset: offset)
+        let page = try await reader.findMeetingMessages(in: .inbox, receivedFrom: nil, offset: offset, known: 0)
         find.append(clock.now - started)
         // The bot reads on through the Inbox and starts over at its end.
         offset = page.nextOffset ?? 0

@@ -44,7 +44,7 @@ import Testing
                 url: try #require(URL(string: h.server.url)), account: MailboxAccount(address: "organizer@contoso.com"),
                 transport: try CurlTransport(
                     authentication: .basic(username: "organizer@contoso.com", password: Secret("secret")))))
-        #expect(try await reader.findMeetingMessages(in: .inbox, offset: 0).messages.isEmpty)
+        #expect(try await reader.findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0).messages.isEmpty)
 
         let wrong = EWSMailboxReader(
             EWSClient(
@@ -52,7 +52,7 @@ import Testing
                 transport: try CurlTransport(
                     authentication: .basic(username: "organizer@contoso.com", password: Secret("guess")))))
         let error = try await #require(throws: EWSError.self) {
-            try await wrong.findMeetingMessages(in: .inbox, offset: 0)
+            try await wrong.findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0)
         }
         #expect(error.message.contains("it offers Negotiate, NTLM, Basic"))
     }

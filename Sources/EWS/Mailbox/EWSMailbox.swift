@@ -15,7 +15,7 @@ public struct EWSMailboxOptions: Sendable {
     public var defaultTimeZone: TimeZone
 
     public init(
-        pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 500, defaultTimeZone: TimeZone = .gmt
+        pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 250, defaultTimeZone: TimeZone = .gmt
     ) {
         self.pageSize = min(max(pageSize, 1), FindItem.maxPageSize)
         self.batchSize = max(batchSize, 1)
@@ -42,9 +42,13 @@ public struct EWSMailboxReader: MailboxReader {
 
     public var address: String { client.account.address }
 
-    public func findMeetingMessages(in folder: Folder, offset: Int) async throws(EWSError) -> MessagePage {
+    public func findMeetingMessages(in folder: Folder, receivedFrom: Date?, offset: Int, known: Int)
+        async throws(EWSError) -> MessagePage
+    {
         try await client.perform(
-            FindItem(folder: folder, mailbox: client.folderMailbox, offset: max(offset, 0), pageSize: options.pageSize))
+            FindItem(
+                folder: folder, mailbox: client.folderMailbox, receivedFrom: receivedFrom, offset: max(offset, 0),
+                pageSize: min(options.pageSize + max(known, 0), FindItem.maxPageSize)))
     }
 
     public func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>] {
@@ -80,41 +84,78 @@ public struct EWSMailboxReader: MailboxReader {
         try await client.perform(FindMeetingItems(folder: .calendar, mailbox: client.folderMailbox, uid: uid))
     }
 
-    /// Reads the span in windows of at most two years and halves a window
-    /// while the server says its view was cut short (PROTOCOL.md 8.1).
-    /// Items overlapping two windows are kept once.
+    /// Reads the span in windows of at most two years. A view cut short
+    /// (PROTOCOL.md 8.1) holds every item that starts before its last
+    /// entry's start; the rest of the window is read again from there, in
+    /// as many parts as the server's count of items calls for, side by side
+    /// but with no more entries asked for at once than EWSFindCountLimit
+    /// allows (PROTOCOL.md 3.2). Items in two windows are kept once.
     public func calendarView(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
-        var windows: [(Date, Date)] = []
+        var entries: [CalendarEntry] = []
+        var seen = Set<String>()
         var cursor = start
         while cursor < end {
             let next = min(cursor + CalendarView.maxWindow, end)
-            windows.append((cursor, next))
+            for entry in try await calendarWindow(from: cursor, to: next) where seen.insert(entry.id.id).inserted {
+                entries.append(entry)
+            }
             cursor = next
-        }
-        windows.reverse()  // a stack, earliest window on top
-        var entries: [CalendarEntry] = []
-        var seen = Set<String>()
-        while let (from, to) = windows.popLast() {
-            let page = try await client.perform(
-                CalendarView(
-                    folder: .calendar, mailbox: client.folderMailbox, start: from, end: to,
-                    maxEntries: options.calendarViewMaxEntries))
-            if page.isComplete {
-                for entry in page.entries where seen.insert(entry.id.id).inserted { entries.append(entry) }
-                continue
-            }
-            guard to.timeIntervalSince(from) > 60 else {
-                throw EWSError(
-                    .invalidResponse,
-                    "more than \(options.calendarViewMaxEntries) calendar items overlap the minute from \(EWSDateTime.format(from))"
-                )
-            }
-            let middle = from + to.timeIntervalSince(from) / 2
-            windows.append((middle, to))
-            windows.append((from, middle))
         }
         return entries.sorted { ($0.start, $0.id.id) < ($1.start, $1.id.id) }
     }
+
+    /// The entries of one window, possibly some twice: the rest of a view
+    /// cut short is split by the server's count into parts read side by side.
+    private func calendarWindow(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
+        let maxEntries = options.calendarViewMaxEntries
+        let first = try await calendarView(from: start, to: end, maxEntries: maxEntries)
+        guard let resume = first.resume else { return first.entries }
+        let left = max((first.total ?? 0) - first.entries.count, maxEntries)
+        let count = max(1, min((left + maxEntries - 1) / maxEntries, Self.findCountLimit / maxEntries))
+        let step = end.timeIntervalSince(resume) / Double(count)
+        let parts = (0..<count).map { resume + Double($0) * step }
+        let reads = await client.concurrently(parts) { from -> Result<[CalendarEntry], EWSError> in
+            do throws(EWSError) {
+                return .success(try await calendarRun(from: from, to: from + step * 1.5 > end ? end : from + step))
+            } catch {
+                return .failure(error)
+            }
+        }
+        var entries = first.entries
+        for read in reads { entries += try read.get() }
+        return entries
+    }
+
+    /// The entries of one window, one view after another, each going on from
+    /// the last one's last start.
+    private func calendarRun(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
+        var entries: [CalendarEntry] = []
+        var cursor = start
+        while true {
+            let view = try await calendarView(from: cursor, to: end, maxEntries: options.calendarViewMaxEntries)
+            entries += view.entries
+            guard let resume = view.resume else { return entries }
+            cursor = resume
+        }
+    }
+
+    /// One view, and where the rest of its window starts when it was cut short.
+    private func calendarView(from start: Date, to end: Date, maxEntries: Int) async throws(EWSError)
+        -> (entries: [CalendarEntry], total: Int?, resume: Date?)
+    {
+        let page = try await client.perform(
+            CalendarView(folder: .calendar, mailbox: client.folderMailbox, start: start, end: end, maxEntries: maxEntries))
+        guard !page.isComplete else { return (page.entries, page.total, nil) }
+        guard let resume = page.entries.last?.start, resume > start else {
+            throw EWSError(
+                .invalidResponse,
+                "more than \(maxEntries) calendar items overlap \(EWSDateTime.format(start)), so the view cannot go past it")
+        }
+        return (page.entries, page.total, resume)
+    }
+
+    /// EWSFindCountLimit: entries one account may have in flight in FindItem answers at once (PROTOCOL.md 3.2).
+    static let findCountLimit = 1000
 }
 
 /// Legacy Exchange DNs resolved to SMTP addresses with ResolveNames, each DN

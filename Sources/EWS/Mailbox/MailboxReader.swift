@@ -11,8 +11,12 @@ public protocol MailboxReader: Sendable {
     /// The mailbox's primary SMTP address.
     var address: String { get }
 
-    /// One page of the meeting messages in `folder`, oldest first, from `offset`.
-    func findMeetingMessages(in folder: Folder, offset: Int) async throws(EWSError) -> MessagePage
+    /// One page of the meeting messages in `folder` that arrived at or after
+    /// `receivedFrom` (all of them when nil), oldest first, from `offset`;
+    /// `known` longer than a page (within the server's limit), for that many
+    /// at its start the caller has seen already.
+    func findMeetingMessages(in folder: Folder, receivedFrom: Date?, offset: Int, known: Int) async throws(EWSError)
+        -> MessagePage
 
     /// Meeting messages read in full, one result per id, in order.
     func meetingMessages(_ ids: [ItemId]) async throws(EWSError) -> [ItemResult<MeetingMessage>]

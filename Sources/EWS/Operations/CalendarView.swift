@@ -3,8 +3,9 @@ import XML
 
 /// FindItem with a CalendarView: the single items and expanded occurrences
 /// overlapping [start, end) in a calendar folder (PROTOCOL.md 8.1). There is
-/// no paging: when more items match than `maxEntries`, `isComplete` is false
-/// and the caller splits the window.
+/// no paging: when more items match than `maxEntries`, `isComplete` is false,
+/// the entries are the first ones by start, and the caller reads the rest of
+/// the window again.
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/calendarview
 struct CalendarView: EWSOperation {
     static let name = "FindItem"
@@ -21,6 +22,8 @@ struct CalendarView: EWSOperation {
     struct Page: Sendable {
         var entries: [CalendarEntry]
         var isComplete: Bool
+        /// TotalItemsInView: how many items the whole window holds, when the server says.
+        var total: Int?
     }
 
     func writeBody(to w: XMLWriter) {
@@ -63,6 +66,7 @@ struct CalendarView: EWSOperation {
         }
         let isLast = root.attribute("IncludesLastItemInRange")?.trimmed.lowercased()
         return Page(
-            entries: entries, isComplete: isLast.map { $0 == "true" || $0 == "1" } ?? (entries.count < maxEntries))
+            entries: entries, isComplete: isLast.map { $0 == "true" || $0 == "1" } ?? (entries.count < maxEntries),
+            total: root.attribute("TotalItemsInView").flatMap { Int($0.trimmed) })
     }
 }

@@ -1,8 +1,10 @@
+import Foundation
 import XML
 
 /// FindItem for meeting messages: one page of a folder, shallow, oldest
-/// first, restricted to the meeting classes, ids with item class and arrival
-/// time only (PROTOCOL.md 3; PRODUCT.md 2, step 1).
+/// first, restricted to the meeting classes and, when given, to what arrived
+/// at or after a time; ids with item class and arrival time only
+/// (PROTOCOL.md 3; PRODUCT.md 2, step 1).
 /// https://learn.microsoft.com/en-us/exchange/client-developer/web-service-reference/finditem-operation
 struct FindItem: EWSOperation {
     static let name = "FindItem"
@@ -17,6 +19,8 @@ struct FindItem: EWSOperation {
 
     var folder: Folder
     var mailbox: String?
+    /// Only messages that arrived at or after this time.
+    var receivedFrom: Date?
     var offset: Int
     var pageSize: Int
     var classPrefixes: [String] = meetingClassPrefixes
@@ -28,11 +32,18 @@ struct FindItem: EWSOperation {
                 "m:IndexedPageItemView",
                 ["MaxEntriesReturned": "\(pageSize)", "Offset": "\(offset)", "BasePoint": "Beginning"])
             w.element("m:Restriction") {
-                // Or needs two or more children.
-                if classPrefixes.count == 1 {
-                    writePrefix(classPrefixes[0], to: w)
+                if let receivedFrom {
+                    w.element("t:And") {
+                        writeClasses(to: w)
+                        w.element("t:IsGreaterThanOrEqualTo") {
+                            w.element("t:FieldURI", ["FieldURI": "item:DateTimeReceived"])
+                            w.element("t:FieldURIOrConstant") {
+                                w.element("t:Constant", ["Value": EWSDateTime.format(receivedFrom)])
+                            }
+                        }
+                    }
                 } else {
-                    w.element("t:Or") { for prefix in classPrefixes { writePrefix(prefix, to: w) } }
+                    writeClasses(to: w)
                 }
             }
             w.element("m:SortOrder") {
@@ -41,6 +52,15 @@ struct FindItem: EWSOperation {
                 }
             }
             w.element("m:ParentFolderIds") { w.folder(folder, mailbox: mailbox) }
+        }
+    }
+
+    private func writeClasses(to w: XMLWriter) {
+        // Or needs two or more children.
+        if classPrefixes.count == 1 {
+            writePrefix(classPrefixes[0], to: w)
+        } else {
+            w.element("t:Or") { for prefix in classPrefixes { writePrefix(prefix, to: w) } }
         }
     }
 

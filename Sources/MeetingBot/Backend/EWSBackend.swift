@@ -66,9 +66,9 @@ public struct EWSMeetingSource: MeetingSource {
 struct EWSMessageScanner: MessageScanner {
     var scan: MeetingMessageScan
 
-    mutating func next(departed: Int) async throws(MailboxError) -> [MessageSummary]? {
+    mutating func next() async throws(MailboxError) -> [MessageSummary]? {
         do {
-            return try await scan.next(departed: departed)
+            return try await scan.next()
         } catch {
             throw MailboxError(error)
         }

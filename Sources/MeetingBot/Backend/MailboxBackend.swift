@@ -51,9 +51,9 @@ public struct OrganizedMeeting: Sendable, Equatable {
 
 /// Walks a folder's meeting messages a page at a time (PROTOCOL.md 3.2).
 public protocol MessageScanner: Sendable {
-    /// The next page, or nil after the last; `departed` is how many messages
-    /// of the previous page have left the folder since.
-    mutating func next(departed: Int) async throws(MailboxError) -> [MessageSummary]?
+    /// The next page, or nil after the last. What left the folder since the
+    /// previous page, or leaves it while this one is read, shifts nothing.
+    mutating func next() async throws(MailboxError) -> [MessageSummary]?
 }
 
 /// How the pipeline changes one mailbox. Only a real run is given one: a dry

@@ -12,7 +12,7 @@ import Foundation
 /// Attendant puts up for requests nobody has answered (NoResponseReceived)
 /// and never the request's own items (same UID). Requests accepted earlier
 /// in this pass count, so of two overlapping requests the earlier one wins.
-struct BusyCalendar {
+struct BusyCalendar: Sendable {
     /// What a busy check needs of one item or occurrence, in a few bytes: a
     /// mailbox's calendar holds tens of thousands of them over a long pass.
     private struct Busy: Hashable {
@@ -124,7 +124,7 @@ struct BusyCalendar {
 /// Values with a time span, kept sorted by start, so that finding those
 /// overlapping an interval costs a binary search plus what overlaps, not a
 /// pass over every value: a pass checks each occurrence of each request.
-struct TimeIndex<Value> {
+struct TimeIndex<Value: Sendable>: Sendable {
     private var items: [(start: Date, end: Date, value: Value)] = []
     /// The longest span held: a value starting that long before an
     /// interval may still overlap it.

@@ -14,7 +14,7 @@ import MeetingRules
 /// twice (PRODUCT.md 7.3); only what succeeded is cleaned up (7.4); one bad
 /// item never stops the others, and one that fails in several runs is left
 /// alone (7.5).
-struct MailboxPass {
+struct MailboxPass: Sendable {
     let source: any MeetingSource
     let sink: (any MeetingSink)?
     let policy: Policy
@@ -52,23 +52,66 @@ struct MailboxPass {
 
     /// Processes the mailbox; never throws: what went wrong is in the report.
     mutating func run() async -> MailboxReport {
+        var reading: Task<PageRead?, any Error>?
+        let status: MailboxReport.Status
+        var failure: String?
         do {
             if sink != nil { try await settleUnconfirmedReplies() }
-            var scanner = source.scan(settings.folder)
-            var departed = 0
-            while let page = try await scanner.next(departed: departed) {
-                departed = try await process(page)
-                if clock.now >= deadline { return finish(.budgetExhausted, "the time budget ran out") }
-            }
+            status = try await processPages(&reading)
+        } catch let error as MailboxError {
+            logger.error("\(address): \(error)")
+            (status, failure) = (error.isConnectionProblem ? .unreachable : .failed, error.description)
+        } catch {
+            logger.error("\(address): \(error)")
+            (status, failure) = (.failed, "\(error)")
+        }
+        // Nothing of the pass stays in flight after it: a page read ahead is let finish.
+        _ = try? await reading?.value
+        switch status {
+        case .completed:
             var report = finish(.completed)
             report.attendance = await attendance()
             return report
-        } catch let error as MailboxError {
-            logger.error("\(address): \(error)")
-            return finish(error.isConnectionProblem ? .unreachable : .failed, error.description)
-        } catch {
-            logger.error("\(address): \(error)")
-            return finish(.failed, "\(error)")
+        case .budgetExhausted: return finish(.budgetExhausted, "the time budget ran out")
+        default: return finish(status, failure)
+        }
+    }
+
+    /// A page of the scan and its messages read in full, and the scan to go on with.
+    private struct PageRead: Sendable {
+        var scanner: any MessageScanner
+        var summaries: [MessageSummary]
+        var messages: [Result<MeetingMessage, MailboxError>]
+    }
+
+    /// Page after page until the folder's end or the budget's. The next page
+    /// is read while this one is acted on, so the reads' round trips overlap
+    /// the writes'; a read cannot be shifted by what this page removes
+    /// (MeetingMessageScan), and it is decided only after this page's replies
+    /// are settled, so it sees them in the journal as a page read later would.
+    private mutating func processPages(_ reading: inout Task<PageRead?, any Error>?) async throws
+        -> MailboxReport.Status
+    {
+        reading = read(after: source.scan(settings.folder))
+        while let page = try await reading?.value {
+            reading = nil
+            let steps = try await decide(page)
+            if clock.now < deadline { reading = read(after: page.scanner) }
+            let acted = try await act(steps).get()
+            try finish(acted.handled.map(\.report))
+            if let error = acted.error { throw error }
+            if clock.now >= deadline { return .budgetExhausted }
+        }
+        return .completed
+    }
+
+    /// Reads the scan's next page and its messages, in a task of its own.
+    private func read(after scanner: any MessageScanner) -> Task<PageRead?, any Error> {
+        let source = source
+        return Task {
+            var scanner = scanner
+            guard let page = try await scanner.next() else { return nil }
+            return PageRead(scanner: scanner, summaries: page, messages: try await source.read(page.map(\.id)))
         }
     }
 
@@ -138,11 +181,10 @@ struct MailboxPass {
 
     // MARK: One page
 
-    /// What one message asks of the cleanup step, and whether it left the folder by itself.
+    /// What one message asks of the cleanup step.
     private struct Handled {
         var report: MessageReport
         var cleanUp = false
-        var departed = false
     }
 
     /// What deciding a message left to do, with the page's other messages.
@@ -168,15 +210,12 @@ struct MailboxPass {
         var key: ReplyKey
     }
 
-    /// Reads, decides and acts on one page; returns how many of its messages
-    /// left the folder. Every message is decided first; then the page's
-    /// lookups, replies and removals go out together, in batches (one claim
-    /// and one settlement transaction for its replies), and its processed
-    /// messages are cleaned up.
-    private mutating func process(_ page: [MessageSummary]) async throws -> Int {
-        let read = try await source.read(page.map(\.id))
+    /// Decides every message of a page read, in order (PRODUCT.md 2, steps 3
+    /// and 4), from one read of the journal and the calendar over the page's
+    /// requests; what needs the server is left to `act`.
+    private mutating func decide(_ page: PageRead) async throws -> [Step] {
         var messages: [MeetingMessage] = []
-        for (summary, result) in zip(page, read) {
+        for (summary, result) in zip(page.summaries, page.messages) {
             switch result {
             case .success(let message): messages.append(message)
             case .failure(let error) where error.kind == .notFound: continue  // gone meanwhile: nothing to do
@@ -197,63 +236,91 @@ struct MailboxPass {
             }
             steps.append(try step(message, superseded: superseded.contains(message.id.id), ledger))
         }
-        var handled = steps.map(\.handled)
-        try await lookUpOrganizerItems(steps, &handled)
-        var lostConnection: MailboxError?
-        if let sink {
-            lostConnection = try await sendReplies(steps, &handled, sink)
-            try await removeCancelledMeetings(steps, &handled, sink)
+        return steps
+    }
+
+    /// What acting on a page came to, message by message, and the connection
+    /// problem that stopped it, if one did: the pass ends once it is recorded.
+    private struct Acted {
+        var handled: [Handled]
+        var error: MailboxError?
+    }
+
+    /// Acts on a decided page: its lookups, replies and removals go out side
+    /// by side, each in batches (one claim and one settlement transaction
+    /// for its replies); then its processed messages are cleaned up. Each
+    /// part changes only the messages of its steps. A part that throws fails
+    /// the page once the others are done, so that nothing is left in flight.
+    private func act(_ steps: [Step]) async -> Result<Acted, any Error> {
+        async let lookedUp = Self.result { try await lookUpOrganizerItems(steps) }
+        async let replied = Self.result { try await sendReplies(steps) }
+        async let removed = Self.result { try await removeCancelledMeetings(steps) }
+        let parts = await (lookedUp, replied, removed)
+        do {
+            let (lookups, replies, removals) = (try parts.0.get(), try parts.1.get(), try parts.2.get())
+            var acted = Acted(handled: steps.map(\.handled), error: replies.error)
+            for (position, step) in steps.enumerated() {
+                switch step {
+                case .done: continue
+                case .lookUp: acted.handled[position] = lookups[position]
+                case .reply: acted.handled[position] = replies.handled[position]
+                case .remove: acted.handled[position] = removals[position]
+                }
+            }
+            try await cleanUp(&acted.handled)
+            return .success(acted)
+        } catch {
+            return .failure(error)
         }
-        var departed = handled.filter(\.departed).count
-        departed += try await cleanUp(&handled)
-        try finish(handled.map(\.report))
-        if let lostConnection { throw lostConnection }
-        return departed
+    }
+
+    private static func result<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
     }
 
     /// The organizer's items of the page's responses to apply, read together.
-    private func lookUpOrganizerItems(_ steps: [Step], _ handled: inout [Handled]) async throws {
+    private func lookUpOrganizerItems(_ steps: [Step]) async throws -> [Handled] {
+        var handled = steps.map(\.handled)
         let lookups = steps.indices.compactMap { position -> (Int, MeetingMessage)? in
             guard case .lookUp(_, let message) = steps[position] else { return nil }
             return (position, message)
         }
-        guard !lookups.isEmpty else { return }
+        guard !lookups.isEmpty else { return handled }
         let items = try await source.organizerItems(for: lookups.map(\.1))
         for ((position, message), item) in zip(lookups, items) {
             handled[position] = try applied(message, handled[position].report, item)
         }
+        return handled
     }
 
     /// Claims, sends and settles the page's replies. With a reply cap each
     /// sending reply goes out as the cap admits it; without one, all of them
-    /// at once, in the writer's batches. Returns the connection problem that
-    /// stopped replies going out, if one did: nothing was sent then, and the
-    /// pass ends after the page is recorded.
-    private func sendReplies(_ steps: [Step], _ handled: inout [Handled], _ sink: any MeetingSink) async throws
-        -> MailboxError?
-    {
+    /// at once, in the writer's batches. Returns, with the messages, the
+    /// connection problem that stopped replies going out, if one did:
+    /// nothing was sent then, and the pass ends after the page is recorded.
+    private func sendReplies(_ steps: [Step]) async throws -> Acted {
+        var acted = Acted(handled: steps.map(\.handled))
+        guard let sink else { return acted }
         var planned = steps.indices.compactMap { position -> (Int, PlannedReply)? in
             guard case .reply(_, let reply) = steps[position] else { return nil }
             return (position, reply)
         }[...]
-        var lostConnection: MailboxError?
         while !planned.isEmpty {
             var batch: [(Int, PlannedReply)] = []
             while let next = planned.first, settings.repliesPerMinute == 0 || batch.isEmpty || !next.1.reply.sendReply {
                 planned.removeFirst()
                 if next.1.reply.sendReply, !(await pacer.admit(before: deadline)) {
-                    handled[next.0].report.result = .deferred
-                    handled[next.0].report.detail =
+                    acted.handled[next.0].report.result = .deferred
+                    acted.handled[next.0].report.detail =
                         "the reply cap of \(settings.repliesPerMinute) a minute leaves no room before the time budget ends"
                     continue
                 }
                 batch.append(next)
             }
-            lostConnection = try await send(batch, &handled, sink) ?? lostConnection
+            acted.error = try await send(batch, &acted.handled, sink) ?? acted.error
         }
-        return lostConnection
+        return acted
     }
-
     /// One batch of replies: claimed in one transaction, sent, settled in one.
     private func send(_ batch: [(Int, PlannedReply)], _ handled: inout [Handled], _ sink: any MeetingSink) async throws
         -> MailboxError?
@@ -292,8 +359,6 @@ struct MailboxPass {
                 settlements.append((planned.key, .sent))
                 done.append(planned.message.id.id)
                 handled[position].report.result = sends ? .replied : .recorded
-                // Exchange moves an answered request to Deleted Items itself (PROTOCOL.md 5.4).
-                handled[position].departed = true
             case .refused(let error):
                 settlements.append((planned.key, .notSent))
                 if sends { await pacer.release() }
@@ -309,7 +374,6 @@ struct MailboxPass {
                 handled[position].report.result = .unknownOutcome
                 handled[position].report.detail =
                     "\(error); the next run re-reads the request before anything is sent again"
-                handled[position].departed = true
             }
         }
         try journal.settleReplies(settlements, at: clock.now)
@@ -321,14 +385,13 @@ struct MailboxPass {
     }
 
     /// Takes the page's cancelled meetings off the calendar, together.
-    private func removeCancelledMeetings(_ steps: [Step], _ handled: inout [Handled], _ sink: any MeetingSink)
-        async throws
-    {
+    private func removeCancelledMeetings(_ steps: [Step]) async throws -> [Handled] {
+        var handled = steps.map(\.handled)
         let removals = steps.indices.compactMap { position -> (Int, MeetingMessage)? in
             guard case .remove(_, let message) = steps[position] else { return nil }
             return (position, message)
         }
-        guard !removals.isEmpty else { return }
+        guard let sink, !removals.isEmpty else { return handled }
         let outcomes = try await sink.removeCancelledMeetings(removals.map(\.1))
         var done: [String] = []
         for ((position, message), outcome) in zip(removals, outcomes) {
@@ -336,16 +399,15 @@ struct MailboxPass {
             case .done:
                 done.append(message.id.id)
                 handled[position].report.result = .removed
-                handled[position].departed = true
             case .refused(let error):
                 handled[position] = try failed(handled[position].report, error)
             case .unknown(let error):
                 handled[position].report.result = .unknownOutcome
                 handled[position].report.detail = "\(error); the next run looks again"
-                handled[position].departed = true
             }
         }
         try journal.clearFailures(mailbox: address, items: done)
+        return handled
     }
 
     /// Requests replaced by a newer update of the same meeting on the same
@@ -379,22 +441,20 @@ struct MailboxPass {
 
     /// Removes, in batches, the messages whose handling succeeded; a removal
     /// that fails turns the message's result into a failure (PRODUCT.md 7.4).
-    private func cleanUp(_ handled: inout [Handled]) async throws -> Int {
+    private func cleanUp(_ handled: inout [Handled]) async throws {
         let positions = handled.indices.filter { handled[$0].cleanUp }
-        guard let sink, !positions.isEmpty else { return 0 }
+        guard let sink, !positions.isEmpty else { return }
         let ids = positions.map { ItemId(handled[$0].report.itemId) }
         let results = try await sink.cleanUp(ids, settings.cleanup)
-        var removed = 0
         for (position, result) in zip(positions, results) {
             switch result {
-            case .success: removed += 1
-            case .failure(let error) where error.kind == .notFound: removed += 1
+            case .success: continue
+            case .failure(let error) where error.kind == .notFound: continue
             case .failure(let error):
                 handled[position].report.result = .failed
                 handled[position].report.detail = "could not remove the message: \(error)"
             }
         }
-        return removed
     }
 
     // MARK: One message

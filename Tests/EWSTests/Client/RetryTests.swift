@@ -275,7 +275,7 @@ import Testing
     func everyRequestCarriesTheAnchorMailboxAndTheRightHeaders(_ access: MailboxAccess) async throws {
         let transport = ScriptedTransport([.success(Self.emptyFind)])
         let reader = EWSMailboxReader(try EWSClient.test(transport, access: access))
-        _ = try await reader.findMeetingMessages(in: .inbox, offset: 0)
+        _ = try await reader.findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0)
         let request = try #require(transport.requests.first)
         let headers = Dictionary(
             request.headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -296,7 +296,7 @@ import Testing
             url: try #require(URL(string: "https://mail.example.com/EWS/Exchange.asmx")),
             account: MailboxAccount(address: address), transport: transport, sleeper: RecordingSleeper())
         let error = try await #require(throws: EWSError.self) {
-            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
+            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0)
         }
         #expect(EWSError.invalidRequest ~= error)
         #expect(error.message.contains("X-AnchorMailbox"))

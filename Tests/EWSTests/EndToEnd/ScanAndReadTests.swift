@@ -1,4 +1,4 @@
-import EWSSandbox
+@testable import EWSSandbox
 import Foundation
 import TestSupport
 import Testing
@@ -29,10 +29,10 @@ import Testing
         }
     }
 
-    /// Removing what a page held while scanning (as the bot does) skips
-    /// nothing and hands nothing on twice: the next page starts as many
-    /// places earlier as messages left.
-    @Test func removalsWhileScanningSkipNothing() async throws {
+    /// Removing what a page held while the next one is read (as the bot
+    /// does) skips nothing and hands nothing on twice: a page starts at an
+    /// arrival time, which removals cannot shift.
+    @Test func removalsWhileTheNextPageIsReadSkipNothing() async throws {
         let fixture = """
             clock: "\(E2E.clock)"
             mailboxes: [{ address: room@contoso.com, password: secret }]
@@ -45,19 +45,49 @@ import Testing
             let all = Set(E2E.storedMeetingMessages(server, "room@contoso.com", "inbox").map(\.id))
             var scan = MeetingMessageScan(reader, folder: .inbox)
             var seen: [String] = []
-            var departed = 0
             var kept: Set<String> = []
-            while let page = try await scan.next(departed: departed) {
-                seen += page.map(\.id.id)
+            var page = try await scan.next()
+            while let current = page {
+                seen += current.map(\.id.id)
                 // Every other message goes, the rest stays in the inbox.
-                let leaving = page.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id)
-                kept.formUnion(page.enumerated().filter { $0.offset % 2 == 1 }.map(\.element.id.id))
-                let results = try await writer.delete(leaving, .moveToDeletedItems, cancellations: nil)
-                departed = results.filter { $0.value != nil }.count
+                let leaving = current.enumerated().filter { $0.offset % 2 == 0 }.map(\.element.id)
+                kept.formUnion(current.enumerated().filter { $0.offset % 2 == 1 }.map(\.element.id.id))
+                async let removed = writer.delete(leaving, .moveToDeletedItems, cancellations: nil)
+                page = try await scan.next()
+                #expect(try await removed.allSatisfy { $0.value != nil })
             }
             #expect(seen.count == all.count)
             #expect(Set(seen) == all)
             #expect(Set(E2E.storedMeetingMessages(server, "room@contoso.com", "inbox").map(\.id)) == kept)
+        }
+    }
+
+    /// More messages than a page arrived in one second (a burst, or a
+    /// server that keeps whole seconds): each is handed on once.
+    @Test func aBurstWithinOneSecondIsHandedOnOnce() async throws {
+        let fixture = """
+            clock: "\(E2E.clock)"
+            mailboxes: [{ address: room@contoso.com, password: secret }]
+            load: { seed: 8, mailbox: room@contoso.com, messages: 260 }
+            """
+        try await E2E.withSandbox(fixture) { server in
+            let burst = try #require(EWSDateTime.parse("2026-03-02T07:30:00Z"))
+            let inbox = E2E.storedMeetingMessages(server, "room@contoso.com", "inbox")
+            server.sandbox.withStore { state in
+                // The first 30 keep their times; the rest arrive in one second, then 10 later.
+                for (position, item) in inbox.sorted(by: { $0.received < $1.received }).enumerated() where position >= 30 {
+                    var changed = item
+                    changed.received = position < 250 ? burst + 0.25 : burst + Double(position)
+                    state.put(changed)
+                }
+            }
+            let reader = EWSMailboxReader(
+                try E2E.client(server, "room@contoso.com"), options: EWSMailboxOptions(pageSize: 100))
+            var scan = MeetingMessageScan(reader, folder: .inbox)
+            var seen: [String] = []
+            while let page = try await scan.next() { seen += page.map(\.id.id) }
+            #expect(seen.count == inbox.count)
+            #expect(Set(seen) == Set(inbox.map(\.id)))
         }
     }
 

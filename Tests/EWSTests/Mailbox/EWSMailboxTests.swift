@@ -12,16 +12,23 @@ import Testing
         return try #require(try document.select("/*/*[local-name()='Body']/*").first)
     }
 
-    /// A FindItem server over `count` messages, honouring Offset and MaxEntriesReturned.
+    /// A FindItem server over `count` messages, message i arriving i seconds
+    /// after `arrivals`, honouring an arrival-time restriction, Offset and MaxEntriesReturned.
     static func inbox(count: Int) -> ScriptedTransport {
         ScriptedTransport { (request, _) throws(TransportError) in
-            guard let view = (try? Self.request(request.body))?.child("IndexedPageItemView"),
+            guard let find = try? Self.request(request.body), let view = find.child("IndexedPageItemView"),
                 let offset = view.attribute("Offset").flatMap({ Int($0) }),
                 let size = view.attribute("MaxEntriesReturned").flatMap({ Int($0) })
             else { return HTTPResponse(status: 400) }
-            let ids = offset..<min(offset + size, count)
+            let from = (try? find.select(".//*[local-name()='IsGreaterThanOrEqualTo']//*[local-name()='Constant']"))?
+                .first?.attribute("Value").flatMap(EWSDateTime.parse)
+            let first = from.map { Int($0.timeIntervalSince(arrivals)) } ?? 0
+            let ids = (first + offset)..<min(first + offset + size, count)
             let items = ids.map {
-                Reply.item("MeetingRequest", id: "m\($0)", "<t:ItemClass>IPM.Schedule.Meeting.Request</t:ItemClass>")
+                Reply.item(
+                    "MeetingRequest", id: "m\($0)",
+                    "<t:ItemClass>IPM.Schedule.Meeting.Request</t:ItemClass><t:DateTimeReceived>\(EWSDateTime.format(arrivals + Double($0)))</t:DateTimeReceived>"
+                )
             }
             let last = ids.upperBound >= count
             return Reply.operation(
@@ -30,22 +37,26 @@ import Testing
                     Reply.success(
                         "FindItem",
                         """
-                        <m:RootFolder IndexedPagingOffset="\(ids.upperBound)" TotalItemsInView="\(count)" IncludesLastItemInRange="\(last)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
+                        <m:RootFolder IndexedPagingOffset="\(ids.upperBound - first)" TotalItemsInView="\(count - first)" IncludesLastItemInRange="\(last)"><t:Items>\(items.joined())</t:Items></m:RootFolder>
                         """)
                 ])
         }
     }
 
-    @Test func pagesThroughAThousandMessagesIn250s() async throws {
+    static let arrivals = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// Each page after the first starts at the previous one's last arrival,
+    /// which it holds again: 249 new messages a page at the server's 250.
+    @Test func pagesThroughAThousandMessagesByArrival() async throws {
         let transport = Self.inbox(count: 1000)
         let reader = EWSMailboxReader(try EWSClient.test(transport))
         let all = try await reader.everyMeetingMessage(in: .inbox)
         #expect(all.map(\.id.id) == (0..<1000).map { "m\($0)" })
-        #expect(transport.requests.count == 4)
-        let offsets = try transport.requests.map {
-            try Self.request($0.body).child("IndexedPageItemView")?.attribute("Offset")
+        let starts = try transport.requests.map {
+            try Self.request($0.body).select(".//*[local-name()='Constant']").last?.attribute("Value")
         }
-        #expect(offsets == ["0", "250", "500", "750"])
+        #expect(starts.count == 5)
+        #expect(Array(starts.dropFirst()) == [249, 498, 747, 996].map { EWSDateTime.format(Self.arrivals + Double($0)) })
     }
 
     @Test func pageSizeIsCappedAt250() throws {

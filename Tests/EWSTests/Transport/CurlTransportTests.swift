@@ -103,7 +103,7 @@ struct CurlTransportTests {
         let client = EWSClient(
             url: server.url("/basic"), account: MailboxAccount(address: "room@example.com"), transport: transport)
         let error = try await #require(throws: EWSError.self) {
-            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
+            try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0)
         }
         #expect(EWSError.authentication ~= error)
         #expect(!"\(error)".contains("guess-this-secret"))
@@ -169,7 +169,7 @@ struct CurlTransportTests {
         let client = EWSClient(
             url: server.url("/busy-once"), account: MailboxAccount(address: "room@example.com"),
             transport: try CurlTransport(authentication: .none), sleeper: sleeper)
-        let page = try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, offset: 0)
+        let page = try await EWSMailboxReader(client).findMeetingMessages(in: .inbox, receivedFrom: nil, offset: 0, known: 0)
         #expect(page.messages.isEmpty && page.nextOffset == nil)
         #expect(sleeper.waits == [.seconds(2)])
     }
