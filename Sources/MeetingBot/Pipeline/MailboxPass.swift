@@ -97,7 +97,7 @@ struct MailboxPass: Sendable {
             reading = nil
             let steps = try await decide(page)
             if clock.now < deadline { reading = read(after: page.scanner) }
-            let acted = try await act(steps).get()
+            let acted = try await act(steps)
             try finish(acted.handled.map(\.report))
             if let error = acted.error { throw error }
             if clock.now >= deadline { return .budgetExhausted }
@@ -251,27 +251,23 @@ struct MailboxPass: Sendable {
     /// for its replies); then its processed messages are cleaned up. Each
     /// part changes only the messages of its steps. A part that throws fails
     /// the page once the others are done, so that nothing is left in flight.
-    private func act(_ steps: [Step]) async -> Result<Acted, any Error> {
+    private func act(_ steps: [Step]) async throws -> Acted {
         async let lookedUp = Self.result { try await lookUpOrganizerItems(steps) }
         async let replied = Self.result { try await sendReplies(steps) }
         async let removed = Self.result { try await removeCancelledMeetings(steps) }
         let parts = await (lookedUp, replied, removed)
-        do {
-            let (lookups, replies, removals) = (try parts.0.get(), try parts.1.get(), try parts.2.get())
-            var acted = Acted(handled: steps.map(\.handled), error: replies.error)
-            for (position, step) in steps.enumerated() {
-                switch step {
-                case .done: continue
-                case .lookUp: acted.handled[position] = lookups[position]
-                case .reply: acted.handled[position] = replies.handled[position]
-                case .remove: acted.handled[position] = removals[position]
-                }
+        let (lookups, replies, removals) = (try parts.0.get(), try parts.1.get(), try parts.2.get())
+        var acted = Acted(handled: steps.map(\.handled), error: replies.error)
+        for (position, step) in steps.enumerated() {
+            switch step {
+            case .done: continue
+            case .lookUp: acted.handled[position] = lookups[position]
+            case .reply: acted.handled[position] = replies.handled[position]
+            case .remove: acted.handled[position] = removals[position]
             }
-            try await cleanUp(&acted.handled)
-            return .success(acted)
-        } catch {
-            return .failure(error)
         }
+        try await cleanUp(&acted.handled)
+        return acted
     }
 
     private static func result<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
