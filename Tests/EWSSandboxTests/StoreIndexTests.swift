@@ -124,7 +124,7 @@ import XML
             // Queries fill the caches; the dump must not show them.
             let inbox = try store.folderId("inbox", of: Self.room)
             let view = store.view(of: inbox, restriction: nil, orders: [("item:DateTimeReceived", false)])
-            #expect(view.entries.count == store.items(in: inbox).count)
+            #expect(view.count == store.items(in: inbox).count)
             #expect(store.indexes.views[inbox]?.isEmpty == false)
         }
         #expect(try sandbox.dumpJSON() == dump)
@@ -173,5 +173,50 @@ import XML
             pages += 1
         }
         #expect(answered > 6)
+    }
+    /// Paging by arrival time, as the bot does: the class restriction and a
+    /// lower bound on DateTimeReceived, a new bound each page. Each answer is
+    /// what filtering and sorting the whole folder gives, before and after a
+    /// write that takes a request out of the Inbox.
+    @Test func pagesFromAnArrivalTimeMatchTheWholeFolder() async throws {
+        let h = try await Harness(fixture: Self.fixture)
+        defer { Task { await h.stop() } }
+        let prefixes = [ItemClass.meetingRequest, ItemClass.meetingCancellation]
+        let classes = "<t:Or>" + prefixes.map {
+            "<t:Contains ContainmentMode=\"Prefixed\" ContainmentComparison=\"IgnoreCase\">"
+                + "<t:FieldURI FieldURI=\"item:ItemClass\"/><t:Constant Value=\"\($0)\"/></t:Contains>"
+        }.joined() + "</t:Or>"
+        let received = h.sandbox.withStore { store in
+            store.items(in: store.mailboxes[Self.room]?.folders["inbox"] ?? "").map(\.received).sorted()
+        }
+        try #require(received.count > 40)
+        for round in 0..<2 {
+            for bound in [received[0], received[received.count / 3], received[received.count - 5], received[0] + 1e9] {
+                let restriction =
+                    "<t:And>\(classes)<t:IsGreaterThanOrEqualTo><t:FieldURI FieldURI=\"item:DateTimeReceived\"/>"
+                    + "<t:FieldURIOrConstant><t:Constant Value=\"\(EWSDateTime.format(bound))\"/></t:FieldURIOrConstant>"
+                    + "</t:IsGreaterThanOrEqualTo></t:And>"
+                let answer = try await h.call(
+                    Harness.findItems("inbox", restriction: restriction, offset: 3, max: 17), as: Self.room)
+                let root = try #require(answer.path("ResponseMessages", "FindItemResponseMessage", "RootFolder"))
+                let ids = (root.child("Items")?.children ?? []).compactMap { $0.child("ItemId")?.attribute("Id") }
+                let expected = h.sandbox.withStore { store -> (ids: [String], total: Int) in
+                    let matching = store.items(in: store.mailboxes[Self.room]?.folders["inbox"] ?? "").filter {
+                        let itemClass = $0.itemClass.lowercased()
+                        return $0.received >= bound && prefixes.contains { itemClass.hasPrefix($0.lowercased()) }
+                    }
+                    .sorted { ($0.received, $0.id) < ($1.received, $1.id) }
+                    return (Array(matching.dropFirst(3).prefix(17).map(\.id)), matching.count)
+                }
+                #expect(ids == expected.ids, "round \(round), from \(EWSDateTime.format(bound))")
+                #expect(root.attribute("TotalItemsInView") == String(expected.total))
+            }
+            let open = h.sandbox.withStore { store in
+                store.items(in: store.mailboxes[Self.room]?.folders["inbox"] ?? "").first {
+                    $0.kind == .meetingRequest && !$0.isOutOfDate
+                }?.id
+            }
+            try await h.call(Harness.respond("AcceptItem", to: try #require(open)), as: Self.room)
+        }
     }
 }

@@ -48,7 +48,7 @@ enum FindItem: SandboxOperation {
                     // Without SortOrder, Exchange lists mail newest first.
                     let orders = query.sort.isEmpty ? [("item:DateTimeReceived", false)] : query.sort
                     let entries =
-                        shallow ? store.view(of: folder.id, restriction: query.restriction, orders: orders).entries : []
+                        shallow ? store.view(of: folder.id, restriction: query.restriction, orders: orders) : []
                     writePage(
                         request.child("IndexedPageItemView"), entries: entries, restricted: query.restriction != nil,
                         shape: shape, store: store, to: out)
@@ -58,7 +58,7 @@ enum FindItem: SandboxOperation {
     }
 
     private static func writePage(
-        _ view: XMLElement?, entries: [FolderView.Entry], restricted: Bool, shape: ItemShape,
+        _ view: XMLElement?, entries: ArraySlice<FolderView.Entry>, restricted: Bool, shape: ItemShape,
         store: StoreState, to out: XMLWriter
     ) {
         let limit = restricted ? restrictedLimit : unrestrictedLimit
@@ -71,7 +71,9 @@ enum FindItem: SandboxOperation {
             fromEnd
             ? max(0, total - offset - pageSize)..<max(0, total - offset)
             : min(offset, total)..<min(offset + pageSize, total)
-        let page = entries[range].compactMap { store.items[$0.id] }
+        let page = entries[(entries.startIndex + range.lowerBound)..<(entries.startIndex + range.upperBound)].compactMap {
+            store.items[$0.id]
+        }
         let includesLast = fromEnd ? range.lowerBound == 0 : range.upperBound >= total
         ResponseMessage.write(name, error: nil, to: out) {
             out.element(
@@ -117,15 +119,14 @@ enum FindItem: SandboxOperation {
         // Only the items near the window are read; the restriction applies to the stored items (masters).
         let near = shallow ? store.calendarItems(in: folder.id, from: start, to: end) : []
         let items = restriction.map { r in near.filter(r.matches) } ?? near
-        let inView = CalendarExpansion.instances(of: items, from: start, to: end)
         let limit = min(view.attribute("MaxEntriesReturned").flatMap(Int.init) ?? unrestrictedLimit, unrestrictedLimit)
-        let page = inView.prefix(max(0, limit))
+        let (total, page) = CalendarExpansion.instances(of: items, from: start, to: end, limit: limit)
         ResponseMessage.write(name, error: nil, to: out) {
             out.element(
                 "m:RootFolder",
                 [
-                    "TotalItemsInView": String(inView.count),
-                    "IncludesLastItemInRange": page.count == inView.count ? "true" : "false",
+                    "TotalItemsInView": String(total),
+                    "IncludesLastItemInRange": page.count == total ? "true" : "false",
                 ]
             ) {
                 out.element("t:Items") { for item in page { ItemWriter.write(item, shape: shape, in: store, to: out) } }

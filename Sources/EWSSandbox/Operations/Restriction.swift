@@ -103,18 +103,36 @@ indirect enum Restriction: Sendable {
             guard case .text(let text)? = FieldValue.of(field, item) else { return false }
             return Self.contains(
                 text.folding(options: folding, locale: nil), constant.folding(options: folding, locale: nil), mode)
-        case .compare(let comparison, let field, let constant):
-            guard let value = FieldValue.of(field, item) else { return comparison == .notEqual }
-            guard let order = value.compare(to: constant) else { return comparison == .notEqual }
-            switch comparison {
-            case .equal: return order == .orderedSame
-            case .notEqual: return order != .orderedSame
-            case .greater: return order == .orderedDescending
-            case .greaterOrEqual: return order != .orderedAscending
-            case .less: return order == .orderedAscending
-            case .lessOrEqual: return order != .orderedDescending
-            }
+        case .compare(_, let field, _): return admits(FieldValue.of(field, item))
         }
+    }
+
+    /// Whether a comparison admits an item with this value of its field (false for other restrictions).
+    func admits(_ value: FieldValue?) -> Bool {
+        guard case .compare(let comparison, _, let constant) = self else { return false }
+        guard let order = value?.compare(to: constant) else { return comparison == .notEqual }
+        switch comparison {
+        case .equal: return order == .orderedSame
+        case .notEqual: return order != .orderedSame
+        case .greater: return order == .orderedDescending
+        case .greaterOrEqual: return order != .orderedAscending
+        case .less: return order == .orderedAscending
+        case .lessOrEqual: return order != .orderedDescending
+        }
+    }
+
+    /// A lower bound on `field` among the terms of an And, and the other terms:
+    /// the items it admits are the last in ascending order of `field`, the
+    /// first in descending order, so they are found by a binary search.
+    func lowerBound(on field: String) -> (bound: Restriction, rest: Restriction?)? {
+        guard case .and(var terms) = self,
+            let at = terms.firstIndex(where: {
+                guard case .compare(let comparison, let bounded, _) = $0 else { return false }
+                return bounded == field && (comparison == .greater || comparison == .greaterOrEqual)
+            })
+        else { return nil }
+        let bound = terms.remove(at: at)
+        return (bound, terms.isEmpty ? nil : terms.count == 1 ? terms[0] : .and(terms))
     }
 
     /// PrefixOnWords matches where a word starts ("a prefix on any individual

@@ -148,12 +148,12 @@ struct CalendarIndex: Sendable {
     private static func hour(_ date: Date) -> Int { Int((date.timeIntervalSince1970 / bucket).rounded(.down)) }
 }
 
-extension Array {
+extension RandomAccessCollection where Index == Int {
     /// The first index whose element satisfies `predicate`, for a predicate
     /// false on a prefix and true after it (a binary search).
     func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
-        var low = 0
-        var high = count
+        var low = startIndex
+        var high = endIndex
         while low < high {
             let mid = (low + high) / 2
             if predicate(self[mid]) { high = mid } else { low = mid + 1 }

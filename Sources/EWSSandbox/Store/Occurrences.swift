@@ -35,14 +35,6 @@ extension StoredItem {
         start = first.start
         end = first.end
     }
-
-    /// The occurrences of a recurring master overlapping [from, to); nil for
-    /// an item that is not a master.
-    func instances(from: Date, to: Date) -> [StoredItem]? {
-        // A pattern has at most one occurrence a day, and CalendarView windows
-        // are at most two years long, so the window bounds the work.
-        series.map { $0.occurrences(from: from, to: to, limit: .max).map(instance) }
-    }
 }
 
 extension StoreState {

@@ -81,8 +81,26 @@ extension StoreState {
     func unreadCount(_ folderId: String) -> Int { indexes.unread[folderId] ?? 0 }
 
     /// The answer to a FindItem query of a folder: the matching items' ids in
-    /// the query's order, from the cached view or a new one.
-    mutating func view(of folderId: String, restriction: Restriction?, orders: [(String, Bool)]) -> FolderView {
+    /// the query's order. A restriction that bounds the first sort field from
+    /// below beside its other terms (what a client paging by arrival time
+    /// asks, a new bound each page) is answered from the cached view of the
+    /// other terms by a binary search, as Exchange seeks its sort index;
+    /// anything else from its own cached view, or a new one.
+    mutating func view(of folderId: String, restriction: Restriction?, orders: [(String, Bool)])
+        -> ArraySlice<FolderView.Entry>
+    {
+        guard let first = orders.first, let (bound, rest) = restriction?.lowerBound(on: first.0) else {
+            return cachedView(of: folderId, restriction: restriction, orders: orders).entries[...]
+        }
+        let entries = view(of: folderId, restriction: rest, orders: orders)
+        // Ascending, the entries the bound admits come last; descending, first (missing values last).
+        let at = entries.partitioningIndex { bound.admits($0.keys[0]) == first.1 }
+        return first.1 ? entries[at...] : entries[..<at]
+    }
+
+    private mutating func cachedView(of folderId: String, restriction: Restriction?, orders: [(String, Bool)])
+        -> FolderView
+    {
         let key = FolderView.key(restriction: restriction, orders: orders)
         var view =
             indexes.views[folderId]?.removeValue(forKey: key)

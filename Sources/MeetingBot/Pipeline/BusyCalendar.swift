@@ -22,7 +22,8 @@ struct BusyCalendar: Sendable {
     }
 
     private var entries = TimeIndex<Busy>()
-    private var loaded: [DateInterval] = []
+    /// The spans read so far.
+    private(set) var covered: [DateInterval] = []
     /// What is already held, by meeting and time: windows that touch read the
     /// items between them twice, and one busy time twice blocks no more.
     private var seen = Set<SeenKey>()
@@ -39,11 +40,30 @@ struct BusyCalendar: Sendable {
         var end: Date
     }
 
-    /// Reads whatever part of [start, end) has not been read yet.
-    mutating func cover(_ span: DateInterval, from source: any MeetingSource) async throws(MailboxError) {
-        for gap in gaps(in: span) {
-            var read: [(value: Busy, start: Date, end: Date)] = []
-            for entry in try await source.calendar(from: gap.start, to: gap.end) {
+    /// The entries of the parts of a span the calendar had not read, as
+    /// `read(_:of:from:)` brought them.
+    struct Read: Sendable {
+        fileprivate var parts: [(gap: DateInterval, entries: [CalendarEntry])] = []
+    }
+
+    /// Reads the parts of `span` not in `covered` (a calendar's `covered`),
+    /// without the calendar itself: a page read ahead reads its part while
+    /// the pass still acts on the page before, then hands it to `add`.
+    static func read(_ span: DateInterval, outside covered: [DateInterval], from source: any MeetingSource)
+        async throws(MailboxError) -> Read
+    {
+        var read = Read()
+        for gap in gaps(in: span, outside: covered) {
+            read.parts.append((gap, try await source.calendar(from: gap.start, to: gap.end)))
+        }
+        return read
+    }
+
+    /// Takes in what `read` brought; what overlaps what is held is held once.
+    mutating func add(_ read: Read) {
+        for (gap, entries) in read.parts {
+            var busyTimes: [(value: Busy, start: Date, end: Date)] = []
+            for entry in entries {
                 let meeting = index(of: entry.uid)
                 if let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer), meeting >= 0 {
                     answers[meeting] = answer
@@ -51,11 +71,11 @@ struct BusyCalendar: Sendable {
                 if let busy = Self.busy(entry, meeting),
                     seen.insert(SeenKey(busy: busy, start: entry.start, end: entry.end)).inserted
                 {
-                    read.append((busy, entry.start, entry.end))
+                    busyTimes.append((busy, entry.start, entry.end))
                 }
             }
-            entries.insert(contentsOf: read)
-            loaded.append(gap)
+            self.entries.insert(contentsOf: busyTimes)
+            covered.append(gap)
         }
     }
 
@@ -84,10 +104,10 @@ struct BusyCalendar: Sendable {
         uids[uid].flatMap { answers[$0] }
     }
 
-    /// The parts of `span` not covered by what was read.
-    private func gaps(in span: DateInterval) -> [DateInterval] {
+    /// The parts of `span` outside the spans `covered`.
+    private static func gaps(in span: DateInterval, outside covered: [DateInterval]) -> [DateInterval] {
         var gaps = [span]
-        for done in loaded {
+        for done in covered {
             gaps = gaps.flatMap { gap -> [DateInterval] in
                 guard let overlap = gap.intersection(with: done), overlap.duration > 0 else { return [gap] }
                 var rest: [DateInterval] = []
@@ -101,7 +121,7 @@ struct BusyCalendar: Sendable {
 
     /// From the earliest to the latest time read, if any was.
     var coveredSpan: DateInterval? {
-        guard let start = loaded.map(\.start).min(), let end = loaded.map(\.end).max() else { return nil }
+        guard let start = covered.map(\.start).min(), let end = covered.map(\.end).max() else { return nil }
         return DateInterval(start: start, end: end)
     }
 

@@ -77,16 +77,19 @@ struct MailboxPass: Sendable {
         }
     }
 
-    /// A page of the scan and its messages read in full, and the scan to go on with.
+    /// A page of the scan, its messages read in full and the part of the
+    /// calendar its requests need that was not read yet, and the scan to go
+    /// on with.
     private struct PageRead: Sendable {
         var scanner: any MessageScanner
         var summaries: [MessageSummary]
         var messages: [Result<MeetingMessage, MailboxError>]
+        var calendar: BusyCalendar.Read
     }
 
-    /// Page after page until the folder's end or the budget's. The next page
-    /// is read while this one is acted on, so the reads' round trips overlap
-    /// the writes'; a read cannot be shifted by what this page removes
+    /// Page after page until the folder's end or the budget's. The next page,
+    /// and the calendar its requests need, is read while this one is acted
+    /// on, so the reads' round trips overlap the writes'; a read cannot be shifted by what this page removes
     /// (MeetingMessageScan), and it is decided only after this page's replies
     /// are settled, so it sees them in the journal as a page read later would.
     private mutating func processPages(_ reading: inout Task<PageRead?, any Error>?) async throws
@@ -95,7 +98,7 @@ struct MailboxPass: Sendable {
         reading = read(after: source.scan(settings.folder))
         while let page = try await reading?.value {
             reading = nil
-            let steps = try await decide(page)
+            let steps = try decide(page)
             if clock.now < deadline { reading = read(after: page.scanner) }
             let acted = try await act(steps)
             try finish(acted.handled.map(\.report))
@@ -105,13 +108,25 @@ struct MailboxPass: Sendable {
         return .completed
     }
 
-    /// Reads the scan's next page and its messages, in a task of its own.
+    /// Reads the scan's next page, its messages and the calendar over its
+    /// requests beyond what was read before, in a task of its own.
     private func read(after scanner: any MessageScanner) -> Task<PageRead?, any Error> {
-        let source = source
+        let (source, covered) = (source, calendar.covered)
+        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
         return Task {
             var scanner = scanner
             guard let page = try await scanner.next() else { return nil }
-            return PageRead(scanner: scanner, summaries: page, messages: try await source.read(page.map(\.id)))
+            let messages = try await source.read(page.map(\.id))
+            let requests = messages.compactMap { try? $0.get() }.filter {
+                $0.kind == .request && !$0.isOrganizer && !$0.isOutOfDate
+            }
+            let spans = requests.flatMap(builder.occurrences(of:))
+            var calendar = BusyCalendar.Read()
+            if let start = spans.map(\.start).min(), let end = spans.map(\.end).max() {
+                let span = DateInterval(start: start, end: max(end, start + 60))
+                calendar = try await BusyCalendar.read(span, outside: covered, from: source)
+            }
+            return PageRead(scanner: scanner, summaries: page, messages: messages, calendar: calendar)
         }
     }
 
@@ -212,8 +227,8 @@ struct MailboxPass: Sendable {
 
     /// Decides every message of a page read, in order (PRODUCT.md 2, steps 3
     /// and 4), from one read of the journal and the calendar over the page's
-    /// requests; what needs the server is left to `act`.
-    private mutating func decide(_ page: PageRead) async throws -> [Step] {
+    /// requests (read with the page); what needs the server is left to `act`.
+    private mutating func decide(_ page: PageRead) throws -> [Step] {
         var messages: [MeetingMessage] = []
         for (summary, result) in zip(page.summaries, page.messages) {
             switch result {
@@ -225,7 +240,7 @@ struct MailboxPass: Sendable {
         let ledger = try journal.ledger(
             mailbox: address, uids: Set(messages.compactMap(\.uid)), items: messages.map(\.id.id))
         let superseded = Self.superseded(in: messages)
-        try await coverCalendar(for: messages.filter { $0.kind == .request })
+        calendar.add(page.calendar)
         var steps: [Step] = []
         for message in messages {
             if clock.now >= deadline {
@@ -425,14 +440,6 @@ struct MailboxPass: Sendable {
             if newer { newest[key] = message }
         }
         return older
-    }
-
-    /// Reads the calendar over the span of these requests' occurrences.
-    private mutating func coverCalendar(for requests: [MeetingMessage]) async throws {
-        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
-        let spans = requests.filter { !$0.isOrganizer && !$0.isOutOfDate }.flatMap(builder.occurrences(of:))
-        guard let start = spans.map(\.start).min(), let end = spans.map(\.end).max() else { return }
-        try await calendar.cover(DateInterval(start: start, end: max(end, start + 60)), from: source)
     }
 
     /// Removes, in batches, the messages whose handling succeeded; a removal
