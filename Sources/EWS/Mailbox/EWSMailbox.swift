@@ -84,57 +84,68 @@ public struct EWSMailboxReader: MailboxReader {
         try await client.perform(FindMeetingItems(folder: .calendar, mailbox: client.folderMailbox, uid: uid))
     }
 
-    /// Reads the span in windows of at most two years. A view cut short
-    /// (PROTOCOL.md 8.1) holds every item that starts before its last
-    /// entry's start; the rest of the window is read again from there, in
-    /// as many parts as the server's count of items calls for, side by side
-    /// but with no more entries asked for at once than EWSFindCountLimit
-    /// allows (PROTOCOL.md 3.2). Items in two windows are kept once.
+    /// The span's items and occurrences, each once, by start (`calendarView(from:to:each:)`).
     public func calendarView(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
-        var entries: [CalendarEntry] = []
+        let gathered = Locked<[CalendarEntry]>([])
+        try await calendarView(from: start, to: end) { view in gathered.withLock { $0 += view } }
         var seen = Set<String>()
+        return gathered.withLock { $0 }.filter { seen.insert($0.id.id).inserted }
+            .sorted { ($0.start, $0.id.id) < ($1.start, $1.id.id) }
+    }
+
+    /// Reads the span in windows of at most two years, handing each view's
+    /// entries to `take` as it comes, so that a reader of a long span (years
+    /// of a busy room's series) need hold no more than the views in flight.
+    /// A view cut short (PROTOCOL.md 8.1) holds every item that starts
+    /// before its last entry's start; the rest of the window is read again
+    /// from there, in as many parts as the server's count of items calls
+    /// for, side by side (so `take` may be called from several at once) but
+    /// with no more entries asked for at once than EWSFindCountLimit allows
+    /// (PROTOCOL.md 3.2). An item in two windows or views may come twice.
+    public func calendarView(
+        from start: Date, to end: Date, each take: @escaping @Sendable ([CalendarEntry]) -> Void
+    ) async throws(EWSError) {
         var cursor = start
         while cursor < end {
             let next = min(cursor + CalendarView.maxWindow, end)
-            for entry in try await calendarWindow(from: cursor, to: next) where seen.insert(entry.id.id).inserted {
-                entries.append(entry)
-            }
+            try await calendarWindow(from: cursor, to: next, take)
             cursor = next
         }
-        return entries.sorted { ($0.start, $0.id.id) < ($1.start, $1.id.id) }
     }
 
-    /// The entries of one window, possibly some twice: the rest of a view
-    /// cut short is split by the server's count into parts read side by side.
-    private func calendarWindow(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
+    /// One window: the rest of a view cut short is split by the server's
+    /// count into parts read side by side.
+    private func calendarWindow(
+        from start: Date, to end: Date, _ take: @escaping @Sendable ([CalendarEntry]) -> Void
+    ) async throws(EWSError) {
         let maxEntries = options.calendarViewMaxEntries
         let first = try await calendarView(from: start, to: end, maxEntries: maxEntries)
-        guard let resume = first.resume else { return first.entries }
+        take(first.entries)
+        guard let resume = first.resume else { return }
         let left = max((first.total ?? 0) - first.entries.count, maxEntries)
         let count = max(1, min((left + maxEntries - 1) / maxEntries, Self.findCountLimit / maxEntries))
         let step = end.timeIntervalSince(resume) / Double(count)
         let parts = (0..<count).map { resume + Double($0) * step }
-        let reads = await client.concurrently(parts) { from -> Result<[CalendarEntry], EWSError> in
+        let reads = await client.concurrently(parts) { from -> Result<Void, EWSError> in
             do throws(EWSError) {
-                return .success(try await calendarRun(from: from, to: from + step * 1.5 > end ? end : from + step))
+                return .success(try await calendarRun(from: from, to: from + step * 1.5 > end ? end : from + step, take))
             } catch {
                 return .failure(error)
             }
         }
-        var entries = first.entries
-        for read in reads { entries += try read.get() }
-        return entries
+        for read in reads { try read.get() }
     }
 
-    /// The entries of one window, one view after another, each going on from
-    /// the last one's last start.
-    private func calendarRun(from start: Date, to end: Date) async throws(EWSError) -> [CalendarEntry] {
-        var entries: [CalendarEntry] = []
+    /// One part of a window, one view after another, each going on from the
+    /// last one's last start.
+    private func calendarRun(
+        from start: Date, to end: Date, _ take: @Sendable ([CalendarEntry]) -> Void
+    ) async throws(EWSError) {
         var cursor = start
         while true {
             let view = try await calendarView(from: cursor, to: end, maxEntries: options.calendarViewMaxEntries)
-            entries += view.entries
-            guard let resume = view.resume else { return entries }
+            take(view.entries)
+            guard let resume = view.resume else { return }
             cursor = resume
         }
     }

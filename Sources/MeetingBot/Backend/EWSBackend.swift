@@ -18,8 +18,10 @@ public struct EWSMeetingSource: MeetingSource {
         try await mapped { () throws(EWSError) in try await reader.meetingMessages(ids).map(\.result) }
     }
 
-    public func calendar(from start: Date, to end: Date) async throws(MailboxError) -> [CalendarEntry] {
-        try await mapped { () throws(EWSError) in try await reader.calendarView(from: start, to: end) }
+    public func calendar(
+        from start: Date, to end: Date, each take: @escaping @Sendable ([CalendarEntry]) -> Void
+    ) async throws(MailboxError) {
+        try await mapped { () throws(EWSError) in try await reader.calendarView(from: start, to: end, each: take) }
     }
 
     public func calendarItems(_ ids: [ItemId]) async throws(MailboxError) -> [Result<CalendarItem, MailboxError>] {
@@ -43,7 +45,8 @@ public struct EWSMeetingSource: MeetingSource {
     /// LastResponseTime are the server's record (PROTOCOL.md 6.1).
     /// Cancelled meetings and those gone meanwhile are left out.
     public func organizedMeetings(from start: Date, to end: Date) async throws(MailboxError) -> [OrganizedMeeting] {
-        let entries = try await calendar(from: start, to: end).filter { $0.myResponse == .organizer && !$0.isCancelled }
+        let entries = try await mapped { () throws(EWSError) in try await reader.calendarView(from: start, to: end) }
+            .filter { $0.myResponse == .organizer && !$0.isCancelled }
         var firsts: [CalendarEntry] = []
         var counts: [String: Int] = [:]
         for entry in entries {

@@ -15,8 +15,11 @@ public protocol MeetingSource: Sendable {
     /// Meeting messages read in full, one result per id, in order.
     func read(_ ids: [ItemId]) async throws(MailboxError) -> [Result<MeetingMessage, MailboxError>]
 
-    /// The calendar's items and occurrences overlapping [start, end).
-    func calendar(from start: Date, to end: Date) async throws(MailboxError) -> [CalendarEntry]
+    /// The calendar's items and occurrences overlapping [start, end), handed
+    /// to `take` view by view as they come (from views read side by side, so
+    /// perhaps at once); an item may come twice.
+    func calendar(from start: Date, to end: Date, each take: @escaping @Sendable ([CalendarEntry]) -> Void)
+        async throws(MailboxError)
 
     /// Calendar items read in full, one result per id.
     func calendarItems(_ ids: [ItemId]) async throws(MailboxError) -> [Result<CalendarItem, MailboxError>]

@@ -15,7 +15,7 @@ import Foundation
 struct BusyCalendar: Sendable {
     /// What a busy check needs of one item or occurrence, in a few bytes: a
     /// mailbox's calendar holds tens of thousands of them over a long pass.
-    private struct Busy: Hashable {
+    fileprivate struct Busy: Sendable {
         /// The meeting, as an index into `uids`; -1 for an item without a UID.
         var meeting: Int32
         var tentative: Bool
@@ -24,9 +24,6 @@ struct BusyCalendar: Sendable {
     private var entries = TimeIndex<Busy>()
     /// The spans read so far.
     private(set) var covered: [DateInterval] = []
-    /// What is already held, by meeting and time: windows that touch read the
-    /// items between them twice, and one busy time twice blocks no more.
-    private var seen = Set<SeenKey>()
     /// Each meeting's UID once, and its index.
     private var uids: [String: Int32] = [:]
     /// The mailbox's answer to each meeting on the calendar, by meeting.
@@ -34,16 +31,34 @@ struct BusyCalendar: Sendable {
     /// Meetings accepted (or tentatively accepted) in this pass.
     private var booked = TimeIndex<Busy>()
 
-    private struct SeenKey: Hashable {
-        var busy: Busy
-        var start: Date
-        var end: Date
-    }
-
-    /// The entries of the parts of a span the calendar had not read, as
-    /// `read(_:of:from:)` brought them.
+    /// What was read of the parts of a span the calendar had not read, as
+    /// `read(_:outside:from:)` brought it: each entry made into a busy time
+    /// as its view came in, since years of a room's series are far more
+    /// entries than their busy times are bytes.
     struct Read: Sendable {
-        fileprivate var parts: [(gap: DateInterval, entries: [CalendarEntry])] = []
+        fileprivate var parts: [DateInterval] = []
+        /// The meetings seen, each UID once; `Busy.meeting` indexes this.
+        fileprivate var uids: [String] = []
+        fileprivate var positions: [String: Int32] = [:]
+        fileprivate var answers: [Int32: ResponseType] = [:]
+        fileprivate var busyTimes: [(value: Busy, start: Date, end: Date)] = []
+
+        fileprivate mutating func take(_ entries: [CalendarEntry]) {
+            for entry in entries {
+                let meeting = entry.uid.map { position($0) } ?? -1
+                if let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer), meeting >= 0 {
+                    answers[meeting] = answer
+                }
+                if let busy = BusyCalendar.busy(entry, meeting) { busyTimes.append((busy, entry.start, entry.end)) }
+            }
+        }
+
+        private mutating func position(_ uid: String) -> Int32 {
+            if let position = positions[uid] { return position }
+            uids.append(uid)
+            positions[uid] = Int32(uids.count - 1)
+            return Int32(uids.count - 1)
+        }
     }
 
     /// Reads the parts of `span` not in `covered` (a calendar's `covered`),
@@ -52,37 +67,32 @@ struct BusyCalendar: Sendable {
     static func read(_ span: DateInterval, outside covered: [DateInterval], from source: any MeetingSource)
         async throws(MailboxError) -> Read
     {
-        var read = Read()
+        let read = Locked(Read())
         for gap in gaps(in: span, outside: covered) {
-            read.parts.append((gap, try await source.calendar(from: gap.start, to: gap.end)))
+            try await source.calendar(from: gap.start, to: gap.end) { entries in read.withLock { $0.take(entries) } }
+            read.withLock { $0.parts.append(gap) }
         }
-        return read
+        return read.withLock { $0 }
     }
 
-    /// Takes in what `read` brought; what overlaps what is held is held once.
+    /// Takes in what `read` brought. An item read twice (it overlaps two
+    /// views or windows) is held twice, which blocks no more than once.
     mutating func add(_ read: Read) {
-        for (gap, entries) in read.parts {
-            var busyTimes: [(value: Busy, start: Date, end: Date)] = []
-            for entry in entries {
-                let meeting = index(of: entry.uid)
-                if let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer), meeting >= 0 {
-                    answers[meeting] = answer
-                }
-                if let busy = Self.busy(entry, meeting),
-                    seen.insert(SeenKey(busy: busy, start: entry.start, end: entry.end)).inserted
-                {
-                    busyTimes.append((busy, entry.start, entry.end))
-                }
-            }
-            self.entries.insert(contentsOf: busyTimes)
-            covered.append(gap)
-        }
+        let meetings = read.uids.map { index(of: $0) }
+        for (meeting, answer) in read.answers { answers[meetings[Int(meeting)]] = answer }
+        entries.insert(
+            contentsOf: read.busyTimes.map { time in
+                var time = time
+                if time.value.meeting >= 0 { time.value.meeting = meetings[Int(time.value.meeting)] }
+                return time
+            })
+        covered += read.parts
     }
 
     /// What the entry blocks: nothing when cancelled, free or an unanswered
     /// placeholder; tentatively when shown Tentative; else busy. No status at
     /// all is taken as busy, since a double booking is worse than a decline.
-    private static func busy(_ entry: CalendarEntry, _ meeting: Int32) -> Busy? {
+    fileprivate static func busy(_ entry: CalendarEntry, _ meeting: Int32) -> Busy? {
         if entry.isCancelled || entry.myResponse == .noResponseReceived { return nil }
         switch entry.freeBusy {
         case .busy?, .outOfOffice?, nil: return Busy(meeting: meeting, tentative: false)

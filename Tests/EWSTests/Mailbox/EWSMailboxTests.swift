@@ -138,6 +138,24 @@ import Testing
         #expect(transport.requests.count > 2)
     }
 
+    /// Streamed, a long span comes view by view, none larger than a view's
+    /// MaxEntriesReturned, so a reader holds no more than the views in
+    /// flight; together they are every item, some twice (where views meet).
+    @Test func calendarViewHandsOnEachViewAsItComes() async throws {
+        let transport = Self.calendar(max: 100)
+        let reader = EWSMailboxReader(
+            try EWSClient.test(transport), options: EWSMailboxOptions(calendarViewMaxEntries: 100))
+        let start = try #require(EWSDateTime.parse("2026-01-01T00:00:00Z"))
+        let views = Locked<[[CalendarEntry]]>([])
+        try await reader.calendarView(from: start, to: start + 3 * 365 * 86_400) { view in
+            views.withLock { $0.append(view) }
+        }
+        let taken = views.withLock { $0 }
+        #expect(taken.count == transport.requests.count)
+        #expect(taken.allSatisfy { $0.count <= 100 })
+        #expect(Set(taken.joined().map(\.id.id)).count == 3 * 365)
+    }
+
     @Test func aViewThatCannotBeSplitFurtherIsAnError() async throws {
         let transport = ScriptedTransport { (_, _) throws(TransportError) in
             Reply.operation(
