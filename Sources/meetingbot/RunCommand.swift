@@ -50,19 +50,45 @@ struct RunCommand: AsyncParsableCommand {
             configPath: config, dryRun: dryRun, mailboxes: mailboxes, shard: shard.flatMap(Shard.init(parsing:)),
             metricsFile: metricsFile, logger: logger
         ).launch { report in
-            try write(format.renderer.render(report))
+            try write(report)
         }
         throw ExitCode(status.rawValue)
     }
 
-    private func write(_ text: String) throws {
+    /// Writes the report piece by piece as the renderer makes it, so a large
+    /// one is never held whole.
+    private func write(_ report: RunReport) throws {
         guard let output else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            format.renderer.write(report) { FileHandle.standardOutput.write(Data($0.utf8)) }
             return
         }
         // Written next to the target and renamed, so a reader never sees half a report.
-        let url = URL(fileURLWithPath: output)
-        try Data(text.utf8).write(to: url, options: .atomic)
+        let target = URL(fileURLWithPath: output)
+        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial.path])
+        }
+        do {
+            let file = try FileHandle(forWritingTo: partial)
+            defer { try? file.close() }
+            // Pieces are a message each: gathered into writes of a few hundred kilobytes.
+            var buffer = Data()
+            try format.renderer.write(report) { piece in
+                buffer.append(contentsOf: piece.utf8)
+                if buffer.count >= 1 << 18 {
+                    try file.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try file.write(contentsOf: buffer)
+            try file.synchronize()
+            guard rename(partial.path, target.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
     }
 }
 

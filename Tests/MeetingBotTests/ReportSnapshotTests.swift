@@ -262,4 +262,17 @@ import Testing
         #expect(try JSONDecoder.iso8601.decode(RunReport.self, from: Data(json.utf8)) == report)
         #expect(json.contains("\"formatVersion\" : \(RunReport.formatVersion)"))
     }
+
+    /// Written piece by piece (as `meetingbot run` writes it, message by
+    /// message), the JSON is the same text, mailboxes without messages,
+    /// multi-line texts and empty lists included.
+    @Test(arguments: ["run", "dry-run"])
+    func theJSONWrittenInPiecesIsTheSameText(_ sample: String) throws {
+        let report = try #require(ReportSamples.all.first { $0.name == sample }?.report)
+        #expect(report.mailboxes.contains { $0.messages.isEmpty } && report.mailboxes.contains { !$0.messages.isEmpty })
+        var pieces: [String] = []
+        JSONReport().write(report) { pieces.append($0) }
+        #expect(pieces.joined() == JSONReport().render(report))
+        #expect(pieces.count > report.messages.count)
+    }
 }

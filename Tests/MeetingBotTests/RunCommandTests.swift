@@ -90,6 +90,8 @@ import Testing
         let report = try JSONDecoder.iso8601.decode(RunReport.self, from: try Data(contentsOf: file))
         #expect(report.messages.map(\.subject) == ["Planning"])
         #expect(report.calls["CreateItem"] == 1)
+        // Written beside it and renamed: nothing of the writing is left.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter { $0.hasSuffix(".partial") } == [])
         let lines = errors.split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {
