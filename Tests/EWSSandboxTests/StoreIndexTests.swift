@@ -49,14 +49,22 @@ import XML
                         of: store.calendarItems(in: calendar, from: from, to: to), from: from, to: to)
                     let scanned = Self.allInstances(store, calendar, from: from, to: to)
                     #expect(indexed.map(\.id) == scanned.map(\.id), "window \(from) – \(to)")
+                    // A CalendarView from the index alone: the same count, and the same first entries.
+                    for limit in [1, 7, 1000] {
+                        guard let view = store.calendarView(in: calendar, from: from, to: to, limit: limit) else { continue }
+                        #expect(view.total == scanned.count, "window \(from) – \(to)")
+                        #expect(view.first.map(\.id) == scanned.prefix(limit).map(\.id), "window \(from) – \(to)")
+                        #expect(view.first.map(\.start) == scanned.prefix(limit).map(\.start))
+                        met += scanned.isEmpty || limit != 7 ? 0 : 1
+                    }
                     met += scanned.isEmpty ? 0 : 1
                 }
                 return met
             }
-            #expect(check() > 60, "the windows must meet the load's meetings")
+            #expect(check() > 120, "the windows must meet the load's meetings, and the index answer views of them")
             // Once the long series are entered further on, the windows still find the same.
             store.coverCalendar(calendar, until: start + 800 * 86_400)
-            #expect(check() > 60)
+            #expect(check() > 120)
         }
     }
 

@@ -88,6 +88,20 @@ enum FindItem: SandboxOperation {
         }
     }
 
+    /// A view's count and first entries: from the calendar index when it
+    /// can say exactly, else by expanding the items near the window (a
+    /// restriction applies to the stored items, the masters).
+    private static func calendarEntries(
+        _ folder: String, from start: Date, to end: Date, limit: Int, _ restriction: Restriction?, _ store: StoreState
+    ) -> (total: Int, first: [StoredItem]) {
+        if restriction == nil, let view = store.calendarView(in: folder, from: start, to: end, limit: limit) {
+            return view
+        }
+        let near = store.calendarItems(in: folder, from: start, to: end)
+        let items = restriction.map { r in near.filter(r.matches) } ?? near
+        return CalendarExpansion.instances(of: items, from: start, to: end, limit: limit)
+    }
+
     private static func writeCalendarView(
         _ view: XMLElement, folder: StoredFolder, restriction: Restriction?, shallow: Bool, shape: ItemShape,
         store: StoreState, to out: XMLWriter
@@ -116,11 +130,9 @@ enum FindItem: SandboxOperation {
                 ), to: out)
             return
         }
-        // Only the items near the window are read; the restriction applies to the stored items (masters).
-        let near = shallow ? store.calendarItems(in: folder.id, from: start, to: end) : []
-        let items = restriction.map { r in near.filter(r.matches) } ?? near
         let limit = min(view.attribute("MaxEntriesReturned").flatMap(Int.init) ?? unrestrictedLimit, unrestrictedLimit)
-        let (total, page) = CalendarExpansion.instances(of: items, from: start, to: end, limit: limit)
+        let (total, page) =
+            shallow ? calendarEntries(folder.id, from: start, to: end, limit: limit, restriction, store) : (0, [])
         ResponseMessage.write(name, error: nil, to: out) {
             out.element(
                 "m:RootFolder",

@@ -29,6 +29,8 @@ struct CalendarIndex: Sendable {
         var id: String
         var start: Date
         var end: Date
+        /// Where the pattern puts an occurrence (its id's part); nil for a single item.
+        var originalStart: Date?
     }
 
     /// Start hour → the short instances starting then, with their times, so a
@@ -61,7 +63,7 @@ struct CalendarIndex: Sendable {
     mutating func insert(_ item: StoredItem) {
         guard Self.isIndexed(item), let start = item.start, let end = item.end else { return }
         guard let series = item.series else {
-            enter(item.id, instances: [(start, end)])
+            enter(item.id, instances: [(start, end, nil)])
             return
         }
         // Modified occurrences may have moved before the first one of the pattern.
@@ -75,7 +77,9 @@ struct CalendarIndex: Sendable {
     /// goes on after that waits in `beyond` for `cover` to enter more.
     private mutating func enterSeries(_ item: StoredItem, _ series: RecurringSeries, from lower: Date) {
         let upper = lower + Self.horizon
-        enter(item.id, instances: series.occurrences(from: lower, to: upper, limit: .max).map { ($0.start, $0.end) })
+        enter(
+            item.id,
+            instances: series.occurrences(from: lower, to: upper, limit: .max).map { ($0.start, $0.end, $0.originalStart) })
         let goesOn =
             series.lastOccurrence.map { $0.end >= upper } ?? true
             || item.modifiedOccurrences.contains { $0.end >= upper }
@@ -98,16 +102,16 @@ struct CalendarIndex: Sendable {
         }
     }
 
-    private mutating func enter(_ id: String, instances: [(start: Date, end: Date)]) {
+    private mutating func enter(_ id: String, instances: [(start: Date, end: Date, originalStart: Date?)]) {
         if instances.contains(where: { $0.end.timeIntervalSince($0.start) > Self.day }) {
             long.insert(id)
             return
         }
         var keys: [(hour: Int, instance: Instance)] = []
-        for (start, end) in instances {
+        for (start, end, originalStart) in instances {
             longestShort = max(longestShort, end.timeIntervalSince(start))
             let hour = Self.hour(start)
-            let instance = Instance(id: id, start: start, end: end)
+            let instance = Instance(id: id, start: start, end: end, originalStart: originalStart)
             if hours[hour, default: []].insert(instance).inserted { keys.append((hour, instance)) }
         }
         if !keys.isEmpty { entered[id, default: []] += keys }
@@ -124,6 +128,37 @@ struct CalendarIndex: Sendable {
             let at = beyond.partitioningIndex { ($0.end, $0.id) >= (end, id) }
             if at < beyond.count, beyond[at].id == id { beyond.remove(at: at) }
         }
+    }
+
+    /// A CalendarView's answer from the index alone: how many instances
+    /// overlap [from, to) (as CalendarExpansion reads overlapping) and the
+    /// first `limit` of them by start and id, as (item, occurrence) ids, so
+    /// that a view costs what it returns plus a count, however full the
+    /// window. Nil when the index cannot say exactly: items longer than a
+    /// day, or series not entered that far, which CalendarExpansion expands.
+    func view(from: Date, to: Date, limit: Int) -> (total: Int, first: [(id: String, originalStart: Date?)])? {
+        guard long.isEmpty, beyond.first.map({ $0.end >= to }) ?? true else { return nil }
+        var total = 0
+        var first: [(id: String, originalStart: Date?)] = []
+        let low = Self.hour(from - longestShort) - 1
+        let high = Self.hour(to)
+        guard low <= high else { return (0, []) }
+        for hour in low...high {
+            guard let bucket = hours[hour] else { continue }
+            // Buckets go by start hour, so the first `limit` come from the first buckets, each sorted.
+            var inView: [(start: Date, key: String, id: String, originalStart: Date?)] = []
+            for instance in bucket
+            where instance.start < to && (instance.end > from || (instance.start == instance.end && instance.start >= from)) {
+                total += 1
+                guard first.count < limit else { continue }
+                let key = instance.originalStart.map { IDCodec.occurrenceId(master: instance.id, originalStart: $0) }
+                inView.append((instance.start, key ?? instance.id, instance.id, instance.originalStart))
+            }
+            guard !inView.isEmpty else { continue }
+            inView.sort { ($0.start, $0.key) < ($1.start, $1.key) }
+            first += inView.prefix(limit - first.count).map { ($0.id, $0.originalStart) }
+        }
+        return (total, first)
     }
 
     /// The ids of the items that may have an instance overlapping [from, to].

@@ -73,6 +73,19 @@ extension StoreState {
         (indexes.calendars[folderId]?.candidates(from: from, to: to) ?? []).compactMap { items[$0] }
     }
 
+    /// A CalendarView of a folder from its index (CalendarIndex.view): how
+    /// many instances, and the first `limit` as items; nil when the index
+    /// cannot answer exactly.
+    func calendarView(in folderId: String, from: Date, to: Date, limit: Int) -> (total: Int, first: [StoredItem])? {
+        guard let (total, first) = indexes.calendars[folderId]?.view(from: from, to: to, limit: limit) else {
+            return nil
+        }
+        let items = first.compactMap { id, originalStart in
+            originalStart.map { try? instance(IDCodec.occurrenceId(master: id, originalStart: $0)) } ?? self.items[id]
+        }
+        return items.count == first.count ? (total, items) : nil
+    }
+
     /// Enters the occurrences of a folder's long series up to `date` (CalendarIndex.cover).
     mutating func coverCalendar(_ folderId: String, until date: Date) {
         indexes.calendars[folderId]?.cover(until: date, items: items)
