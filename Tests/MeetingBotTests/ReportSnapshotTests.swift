@@ -273,6 +273,13 @@ import Testing
         var pieces: [String] = []
         JSONReport().write(report) { pieces.append($0) }
         #expect(pieces.joined() == JSONReport().render(report))
-        #expect(pieces.count > report.messages.count)
+        // A mailbox of more messages than go to one piece.
+        var large = report
+        let first = try #require(large.mailboxes.firstIndex { !$0.messages.isEmpty })
+        large.mailboxes[first].messages = Array(repeating: large.mailboxes[first].messages, count: 30).flatMap { $0 }
+        pieces = []
+        JSONReport().write(large) { pieces.append($0) }
+        #expect(pieces.joined() == JSONReport().render(large))
+        #expect(pieces.count > report.mailboxes.count + large.mailboxes[first].messages.count / 256)
     }
 }

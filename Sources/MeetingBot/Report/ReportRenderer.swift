@@ -39,10 +39,10 @@ public struct JSONReport: ReportRenderer {
 
     public func render(_ report: RunReport) -> String { Self.encode(report) }
 
-    /// The text of `render`, message by message: the report without its
-    /// messages, encoded whole, with each mailbox's messages, each encoded
-    /// alone, put where its empty list is, so that no tree of the whole
-    /// report is ever built.
+    /// The text of `render`, a few hundred messages at a time: the report
+    /// without its messages, encoded whole, with each mailbox's messages,
+    /// encoded as lists of a few hundred and indented to their place, put
+    /// where its empty list is, so that no tree of the whole report is built.
     public func write(_ report: RunReport, to output: (String) throws -> Void) rethrows {
         var skeleton = report
         for index in skeleton.mailboxes.indices { skeleton.mailboxes[index].messages = [] }
@@ -54,14 +54,31 @@ public struct JSONReport: ReportRenderer {
         let encoder = Self.encoder()
         for (mailbox, piece) in zip(report.mailboxes, pieces) {
             try output(piece + list)
-            for (position, message) in mailbox.messages.enumerated() {
-                let lines = Self.encode(message, with: encoder).dropLast()
-                    .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "        " + $0 }
-                try output((position == 0 ? "\n" : ",\n") + lines.joined(separator: "\n"))
+            for start in stride(from: 0, to: mailbox.messages.count, by: 256) {
+                let chunk = mailbox.messages[start..<min(start + 256, mailbox.messages.count)]
+                try output((start == 0 ? "\n" : ",\n") + Self.listed(Array(chunk), with: encoder))
             }
             try output(mailbox.messages.isEmpty ? empty : "\n      ]")
         }
         try output(pieces[pieces.count - 1])
+    }
+
+    /// The elements of a list as they sit in a mailbox's list: the encoded
+    /// list without its brackets, each line six spaces further in (empty
+    /// lines, of empty lists, stay empty).
+    private static func listed(_ messages: [MessageReport], with encoder: JSONEncoder) -> String {
+        let encoded = Array(encode(messages, with: encoder).utf8)
+        // "[\n" … "\n]\n" around the elements.
+        guard encoded.count > 5 else { return "" }
+        var bytes: [UInt8] = Array("      ".utf8)
+        bytes.reserveCapacity(encoded.count + encoded.count / 4)
+        for (index, byte) in encoded[2..<(encoded.count - 3)].enumerated() {
+            bytes.append(byte)
+            if byte == UInt8(ascii: "\n"), encoded[index + 3] != UInt8(ascii: "\n") {
+                bytes.append(contentsOf: "      ".utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Any listing as the report's JSON is written (the history and the
