@@ -9,13 +9,16 @@ public struct EWSMailboxOptions: Sendable {
     /// within the server's budget (PROTOCOL.md 4.3).
     public var batchSize: Int
     /// MaxEntriesReturned of one CalendarView; a fuller window is split.
+    /// 1,000, the most EWSFindCountLimit lets one account have in flight
+    /// (PROTOCOL.md 3.2): fewer calls, and the rest of a window is then read
+    /// one view after another.
     public var calendarViewMaxEntries: Int
     /// The zone of a recurring series whose message names none: the
     /// mailbox's own, which such servers use (the rules file's time zone).
     public var defaultTimeZone: TimeZone
 
     public init(
-        pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 250, defaultTimeZone: TimeZone = .gmt
+        pageSize: Int = 250, batchSize: Int = 20, calendarViewMaxEntries: Int = 1000, defaultTimeZone: TimeZone = .gmt
     ) {
         self.pageSize = min(max(pageSize, 1), FindItem.maxPageSize)
         self.batchSize = max(batchSize, 1)
