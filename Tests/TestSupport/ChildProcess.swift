@@ -19,7 +19,8 @@ public struct ChildProcess: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("out")
         let err = folder.appendingPathComponent("err")
-        for file in [out, err] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        // FileHandle(forWritingTo:) below fails clearly if either could not be made.
+        for file in [out, err] { _ = FileManager.default.createFile(atPath: file.path, contents: nil) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
