@@ -20,6 +20,8 @@ differently or a run failed.
 """
 
 import argparse
+import base64
+import datetime
 import json
 import math
 import os
@@ -47,6 +49,11 @@ BIG_LOAD = 10_000
 # sandbox-benchmark: the room's calendar is as full at 50,000 waiting messages as at 2,000, rather
 # than 555 meetings a day in one room, so a larger load is more of the same mailbox.
 DAYS_PER_THOUSAND = 45
+# The most entries one CalendarView returns, and one account may have in flight in FindItem answers
+# at once (EWSFindCountLimit, PROTOCOL.md 3.2).
+VIEW_ENTRIES = 1000
+# CalendarView's longest window (PROTOCOL.md 8.1).
+VIEW_WINDOW_DAYS = 730
 # The baseline's settings: the sandbox's (and Exchange's) most items per restricted FindItem page,
 # and exchangelib's own default chunk size, which is also the largest batch the bot may use.
 BASELINE_PAGE_SIZE = 250
@@ -55,28 +62,32 @@ BASELINE_CHUNK_SIZE = 100
 
 def least_round_trips(
     messages, requests_answered, cancellations_removed, responses_applied, deleted, page_size, batch_size,
-    concurrency,
+    concurrency, calendar_entries,
 ):
     """The fewest EWS calls, and the fewest sequential rounds of calls, that one pass over a mailbox
     can make for a load, as docs/benchmarks.md explains: FindItem pages one after another
-    (ceil(N/P)), one calendar view, GetItem of every message (ceil(N/B)), GetItem of the organizer's
-    items for the responses applied (ceil(S/B)), CreateItem for the replies and the removals
-    (ceil((Q+X)/B)) and DeleteItem for the rest (ceil(D/B)); within each phase but the scan, C calls
-    at a time. Returns (calls by operation, total calls, rounds).
+    (ceil(N/P)), calendar views of the E entries over the requests' days, 1,000 a view and one at a
+    time, as EWSFindCountLimit allows an account no more in flight (ceil(E/1000), at least one),
+    GetItem of every message (ceil(N/B)), GetItem of the organizer's items for the responses applied
+    (ceil(S/B)), CreateItem for the replies and the removals (ceil((Q+X)/B)) and DeleteItem for the
+    rest (ceil(D/B)); within each of the last four phases, C calls at a time. Returns (calls by
+    operation, total calls, rounds).
 
-    >>> calls, total, rounds = least_round_trips(2000, 1200, 150, 300, 600, 100, 20, 4)
+    >>> calls, total, rounds = least_round_trips(2000, 1200, 150, 300, 600, 100, 20, 4, 9500)
     >>> calls
-    {'FindItem': 21, 'GetItem': 115, 'CreateItem': 68, 'DeleteItem': 30}
+    {'FindItem': 30, 'GetItem': 115, 'CreateItem': 68, 'DeleteItem': 30}
 
-    20 pages and the view; 100 batches of messages and 15 of organizer items; 68 of replies and
-    removals; 30 of deletions. In rounds: 20 + 1 + 25 + 4 + 17 + 8.
+    20 pages and 10 views; 100 batches of messages and 15 of organizer items; 68 of replies and
+    removals; 30 of deletions. In rounds: 20 + 10 + 25 + 4 + 17 + 8.
 
     >>> total, rounds
-    (234, 75)
+    (243, 84)
 
-    An empty folder costs one page, and no calendar view:
+    A calendar of a few entries is still one view; an empty folder costs one page, and no view:
 
-    >>> least_round_trips(0, 0, 0, 0, 0, 100, 20, 4)
+    >>> least_round_trips(10, 5, 0, 0, 0, 100, 20, 4, 3)[0]["FindItem"]
+    2
+    >>> least_round_trips(0, 0, 0, 0, 0, 100, 20, 4, 0)
     ({'FindItem': 1, 'GetItem': 0, 'CreateItem': 0, 'DeleteItem': 0}, 1, 1)
     """
     pages = max(1, math.ceil(messages / page_size))
@@ -86,14 +97,14 @@ def least_round_trips(
         "replies and removals": math.ceil((requests_answered + cancellations_removed) / batch_size),
         "deletions": math.ceil(deleted / batch_size),
     }
-    view = 1 if messages else 0
+    views = max(1, math.ceil(calendar_entries / VIEW_ENTRIES)) if messages else 0
     calls = {
-        "FindItem": pages + view,
+        "FindItem": pages + views,
         "GetItem": phases["messages"] + phases["organizer items"],
         "CreateItem": phases["replies and removals"],
         "DeleteItem": phases["deletions"],
     }
-    rounds = pages + view + sum(math.ceil(n / concurrency) for n in phases.values())
+    rounds = pages + views + sum(math.ceil(n / concurrency) for n in phases.values())
     return calls, sum(calls.values()), rounds
 
 
@@ -141,6 +152,33 @@ class Sandbox:
                     self.stop()
                     raise RuntimeError(f"the sandbox does not answer; see {log.name}")
                 time.sleep(0.1)
+
+    def calendar_entries(self, start, days):
+        """How many items and occurrences the room's calendar shows over `days` days from `start`:
+        the TotalItemsInView of CalendarViews of one entry each, two years at a time."""
+        total = 0
+        for offset in range(0, days, VIEW_WINDOW_DAYS):
+            first = start + datetime.timedelta(days=offset)
+            last = start + datetime.timedelta(days=min(days, offset + VIEW_WINDOW_DAYS))
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?><soap:Envelope'
+                ' xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"'
+                ' xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types"'
+                ' xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages"><soap:Body>'
+                '<m:FindItem Traversal="Shallow"><m:ItemShape><t:BaseShape>IdOnly</t:BaseShape></m:ItemShape>'
+                f'<m:CalendarView MaxEntriesReturned="1" StartDate="{first:%Y-%m-%dT%H:%M:%SZ}"'
+                f' EndDate="{last:%Y-%m-%dT%H:%M:%SZ}"/>'
+                '<m:ParentFolderIds><t:DistinguishedFolderId Id="calendar"/></m:ParentFolderIds>'
+                "</m:FindItem></soap:Body></soap:Envelope>")
+            request = urllib.request.Request(self.url, data=body.encode(), headers={
+                "Content-Type": "text/xml; charset=utf-8",
+                "Authorization": "Basic " + base64.b64encode(f"{MAILBOX}:{PASSWORD}".encode()).decode()})
+            with urllib.request.urlopen(request, timeout=600) as answer:
+                found = re.search(r'TotalItemsInView="(\d+)"', answer.read().decode())
+            if not found:
+                raise RuntimeError("the sandbox's CalendarView answered without TotalItemsInView")
+            total += int(found.group(1))
+        return total
 
     def calls(self):
         """The SOAP requests the sandbox has answered, by operation."""
@@ -235,10 +273,13 @@ class Bench:
         self.problems = []
         # Median wall times (bot, baseline) by (load, latency), for the rounds the latency added.
         self.walls = {}
+        # The days each fixture's meetings start within.
+        self.load_days = {}
 
     def fixture(self, messages):
         path = self.work / f"load-{messages}.yml"
         days = max(1, round(messages / 1000 * DAYS_PER_THOUSAND))
+        self.load_days[path] = days
         path.write_text(
             "mailboxes:\n"
             f"  - {{ address: {MAILBOX}, name: Room 4.12, password: {PASSWORD} }}\n"
@@ -264,10 +305,17 @@ class Bench:
                 encoding="utf-8")
             report_path = state / "report.json"
             env = dict(os.environ, MEETINGBOT_BENCH_PASSWORD=PASSWORD)
+            # The calendar over the requests' days, for the least round trips, before the bot changes it;
+            # its calls are not the bot's.
+            entries = sandbox.calendar_entries(
+                datetime.datetime.fromisoformat(LOAD_FROM.replace("Z", "+00:00")), self.load_days[fixture] + 1)
+            before = sandbox.calls()
             result = measured(
                 [str(self.args.binary), "run", "--config", str(config), "--format", "json", "--output",
                  str(report_path)], env, self.log)
-            result["sandbox_calls"] = sandbox.calls()
+            result["calendar_entries"] = entries
+            result["sandbox_calls"] = {
+                op: count - before.get(op, 0) for op, count in sandbox.calls().items() if count > before.get(op, 0)}
         finally:
             sandbox.stop()
         if result["exit"] != 0:
@@ -348,7 +396,8 @@ def table(load, latency, bots, baselines, diffs, bench):
     counts = load_counts(bots[0]["decisions"])
     least_calls, least_total, least_rounds = least_round_trips(
         counts["messages"], counts["requests_answered"], counts["cancellations_removed"],
-        counts["responses_applied"], counts["deleted"], bench.page_size, bench.batch_size, bench.concurrency)
+        counts["responses_applied"], counts["deleted"], bench.page_size, bench.batch_size, bench.concurrency,
+        int(median([b["calendar_entries"] for b in bots])))
     # The generator may overshoot the count asked for by one (a cancelled meeting is two messages).
     messages = counts["messages"]
     bot_wall, bot_cpu = median([b["wall"] for b in bots]), median([b["cpu"] for b in bots])
@@ -421,7 +470,9 @@ def table(load, latency, bots, baselines, diffs, bench):
             f"{len(bots)} run(s), medians. Load: {counts['messages']:,} messages, "
             f"{counts['requests_answered']:,} requests answered (Q), {counts['cancellations_removed']:,} "
             f"cancellations removed (X), {counts['responses_applied']:,} responses applied (S), "
-            f"{counts['deleted']:,} messages deleted (D); bot page size {bench.page_size}, batch size "
+            f"{counts['deleted']:,} messages deleted (D), "
+            f"{int(median([b['calendar_entries'] for b in bots])):,} calendar entries over the requests' days (E); "
+            f"bot page size {bench.page_size}, batch size "
             f"{bench.batch_size}, concurrency {bench.concurrency}; baseline page size {BASELINE_PAGE_SIZE}, "
             f"chunk size {BASELINE_CHUNK_SIZE}, max_connections {bench.concurrency}.\n\n"
             "| | bot | baseline (exchangelib) | ratio |\n| --- | ---: | ---: | --- |\n")
