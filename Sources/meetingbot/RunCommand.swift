@@ -62,32 +62,18 @@ struct RunCommand: AsyncParsableCommand {
             format.renderer.write(report) { FileHandle.standardOutput.write(Data($0.utf8)) }
             return
         }
-        // Written next to the target and renamed, so a reader never sees half a report.
-        let target = URL(fileURLWithPath: output)
-        let partial = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).partial")
-        guard FileManager.default.createFile(atPath: partial.path, contents: nil) else {
-            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: partial.path])
-        }
-        do {
-            let file = try FileHandle(forWritingTo: partial)
-            defer { try? file.close() }
-            // Pieces are a message each: gathered into writes of a few hundred kilobytes.
+        // Replaced whole, so a reader never sees half a report; the renderer's pieces (256 messages
+        // each for JSON) gathered into writes of a few hundred kilobytes.
+        try FileReplacement.write(to: output) { write in
             var buffer = Data()
             try format.renderer.write(report) { piece in
                 buffer.append(contentsOf: piece.utf8)
                 if buffer.count >= 1 << 18 {
-                    try file.write(contentsOf: buffer)
+                    try write(buffer)
                     buffer.removeAll(keepingCapacity: true)
                 }
             }
-            try file.write(contentsOf: buffer)
-            try file.synchronize()
-            guard rename(partial.path, target.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
-            }
-        } catch {
-            try? FileManager.default.removeItem(at: partial)
-            throw error
+            try write(buffer)
         }
     }
 }

@@ -91,7 +91,7 @@ import Testing
         #expect(report.messages.map(\.subject) == ["Planning"])
         #expect(report.calls["CreateItem"] == 1)
         // Written beside it and renamed: nothing of the writing is left.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter { $0.hasSuffix(".partial") } == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.directory.path).filter { $0.hasSuffix(".tmp") } == [])
         let lines = errors.split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {

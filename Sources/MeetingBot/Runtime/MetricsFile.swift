@@ -1,32 +1,21 @@
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The metrics file for node_exporter's textfile collector
-/// (https://github.com/prometheus/node_exporter#textfile-collector): written
-/// to a temporary file in the same folder, then renamed over the old one, so
-/// that the collector never reads half a file. The temporary name does not
-/// end in `.prom`, so the collector never reads it either.
+/// (https://github.com/prometheus/node_exporter#textfile-collector): replaced
+/// whole (FileReplacement), so that the collector never reads half a file; the
+/// temporary name does not end in `.prom`, so the collector never reads it.
 public enum MetricsFile {
     /// Writes `metrics` to `path`.
     public static func write(_ metrics: Metrics, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         do {
-            try Data(MetricFamily.render(metrics.families).utf8).write(to: temporary)
             // Readable by node_exporter's user, whatever the bot's umask (systemd's UMask=0077).
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: temporary.path)
-            guard rename(temporary.path, url.path) == 0 else {
-                throw MetricsFileError(path: path, reason: String(cString: strerror(errno)))
+            try FileReplacement.write(to: path, permissions: 0o644) { write in
+                try write(Data(MetricFamily.render(metrics.families).utf8))
             }
+        } catch let error as FileReplacementError {
+            throw MetricsFileError(path: path, reason: error.reason)
         } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
+            throw MetricsFileError(path: path, reason: "\(error)")
         }
     }
 
