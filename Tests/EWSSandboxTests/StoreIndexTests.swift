@@ -11,12 +11,16 @@ import XML
 @Suite struct StoreIndexTests {
     static let room = "room@contoso.com"
     /// A few hundred messages, a third of the meetings recurring, packed into
-    /// ten days so that meetings overlap and touch.
+    /// ten days so that meetings overlap and touch, and two items longer than
+    /// a day, which the calendar index keeps apart.
     static let fixture = """
         clock: "2026-03-02T08:00:00Z"
         mailboxes:
           - { address: organizer@contoso.com, password: secret }
           - { address: room@contoso.com, password: secret }
+        appointments:
+          - { mailbox: room@contoso.com, subject: Renovation, start: "2026-03-04T06:00:00Z", end: "2026-03-06T18:00:00Z" }
+          - { mailbox: room@contoso.com, subject: Fair, start: "2026-03-09T00:00:00Z", end: "2026-03-11T00:00:00Z" }
         load: { seed: 7, mailbox: room@contoso.com, messages: 400, organizers: 8, days: 10, recurring: 0.33 }
         """
 

@@ -41,7 +41,7 @@ struct CalendarIndex: Sendable {
     /// The longest short instance entered; it never shrinks, so it is an upper bound.
     private var longestShort: TimeInterval = 0
     /// Items with an instance longer than a day.
-    private var long: Set<String> = []
+    private(set) var long: Set<String> = []
     /// Series going on past their indexed span, ordered by the end of that span.
     private var beyond: [(end: Date, id: String)] = []
     private var beyondEnd: [String: Date] = [:]
@@ -130,23 +130,25 @@ struct CalendarIndex: Sendable {
         }
     }
 
-    /// A CalendarView's answer from the index alone: how many instances
+    /// One instance of a CalendarView, in its order: by start, then id (an occurrence's own).
+    typealias ViewEntry = (start: Date, key: String, id: String, originalStart: Date?)
+
+    /// The short instances of a CalendarView from the index alone: how many
     /// overlap [from, to) (as CalendarExpansion reads overlapping) and the
-    /// first `limit` of them by start and id, as (item, occurrence) ids, so
-    /// that a view costs what it returns plus a count, however full the
-    /// window. Nil when the index cannot say exactly: items longer than a
-    /// day, or series not entered that far, which CalendarExpansion expands.
-    func view(from: Date, to: Date, limit: Int) -> (total: Int, first: [(id: String, originalStart: Date?)])? {
-        guard long.isEmpty, beyond.first.map({ $0.end >= to }) ?? true else { return nil }
+    /// first `limit` of them in order, so that a view costs what it returns
+    /// plus a count, however full the window. The items in `long` are left
+    /// to the caller; nil when a series is not entered that far.
+    func view(from: Date, to: Date, limit: Int) -> (total: Int, first: [ViewEntry])? {
+        guard beyond.first.map({ $0.end >= to }) ?? true else { return nil }
         var total = 0
-        var first: [(id: String, originalStart: Date?)] = []
+        var first: [ViewEntry] = []
         let low = Self.hour(from - longestShort) - 1
         let high = Self.hour(to)
         guard low <= high else { return (0, []) }
         for hour in low...high {
             guard let bucket = hours[hour] else { continue }
             // Buckets go by start hour, so the first `limit` come from the first buckets, each sorted.
-            var inView: [(start: Date, key: String, id: String, originalStart: Date?)] = []
+            var inView: [ViewEntry] = []
             for instance in bucket
             where instance.start < to && (instance.end > from || (instance.start == instance.end && instance.start >= from)) {
                 total += 1
@@ -156,7 +158,7 @@ struct CalendarIndex: Sendable {
             }
             guard !inView.isEmpty else { continue }
             inView.sort { ($0.start, $0.key) < ($1.start, $1.key) }
-            first += inView.prefix(limit - first.count).map { ($0.id, $0.originalStart) }
+            first += inView.prefix(limit - first.count)
         }
         return (total, first)
     }

@@ -73,17 +73,33 @@ extension StoreState {
         (indexes.calendars[folderId]?.candidates(from: from, to: to) ?? []).compactMap { items[$0] }
     }
 
-    /// A CalendarView of a folder from its index (CalendarIndex.view): how
-    /// many instances, and the first `limit` as items; nil when the index
+    /// A CalendarView of a folder from its index (CalendarIndex.view), with
+    /// the instances of its items longer than a day (few) expanded and merged
+    /// in: how many, and the first `limit` as items; nil when the index
     /// cannot answer exactly.
     func calendarView(in folderId: String, from: Date, to: Date, limit: Int) -> (total: Int, first: [StoredItem])? {
-        guard let (total, first) = indexes.calendars[folderId]?.view(from: from, to: to, limit: limit) else {
-            return nil
+        guard let index = indexes.calendars[folderId], let (total, short) = index.view(from: from, to: to, limit: limit)
+        else { return nil }
+        let long = CalendarExpansion.instances(of: index.long.compactMap { items[$0] }, from: from, to: to)
+        var first: [StoredItem] = []
+        var (s, l) = (short.startIndex, long.startIndex)
+        while first.count < limit, s < short.endIndex || l < long.endIndex {
+            let takesLong =
+                s == short.endIndex
+                || (l < long.endIndex && (long[l].start ?? .distantPast, long[l].id) < (short[s].start, short[s].key))
+            if takesLong {
+                first.append(long[l])
+                l += 1
+                continue
+            }
+            let (id, originalStart) = (short[s].id, short[s].originalStart)
+            s += 1
+            guard let item = originalStart.map({ try? instance(IDCodec.occurrenceId(master: id, originalStart: $0)) })
+                ?? items[id]
+            else { return nil }
+            first.append(item)
         }
-        let items = first.compactMap { id, originalStart in
-            originalStart.map { try? instance(IDCodec.occurrenceId(master: id, originalStart: $0)) } ?? self.items[id]
-        }
-        return items.count == first.count ? (total, items) : nil
+        return (total + long.count, first)
     }
 
     /// Enters the occurrences of a folder's long series up to `date` (CalendarIndex.cover).

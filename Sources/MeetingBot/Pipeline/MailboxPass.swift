@@ -89,9 +89,10 @@ struct MailboxPass: Sendable {
 
     /// Page after page until the folder's end or the budget's. The next page,
     /// and the calendar its requests need, is read while this one is acted
-    /// on, so the reads' round trips overlap the writes'; a read cannot be shifted by what this page removes
-    /// (MeetingMessageScan), and it is decided only after this page's replies
-    /// are settled, so it sees them in the journal as a page read later would.
+    /// on, so the reads' round trips overlap the writes'; a read cannot be
+    /// shifted by what this page removes (MeetingMessageScan), and it is
+    /// decided only after this page's replies are settled, so it sees them in
+    /// the journal as a page read later would.
     private mutating func processPages(_ reading: inout Task<PageRead?, any Error>?) async throws
         -> MailboxReport.Status
     {
