@@ -93,20 +93,75 @@ struct MailboxPass: Sendable {
     /// shifted by what this page removes (MeetingMessageScan), and it is
     /// decided only after this page's replies are settled, so it sees them in
     /// the journal as a page read later would.
+    ///
+    /// Replies, removals and clean-ups that do not fill a batch of their kind
+    /// wait for the next page's (`carried`), so a run makes about as many
+    /// calls as its items fill, not one part-filled call per kind and page;
+    /// they go out before a page that names one of their meetings is
+    /// decided, and at the end. Until then nothing of theirs was claimed or
+    /// sent: a pass that stops keeps nothing back, and the next run decides
+    /// them again.
     private mutating func processPages(_ reading: inout Task<PageRead?, any Error>?) async throws
         -> MailboxReport.Status
     {
-        reading = read(after: source.scan(settings.folder))
-        while let page = try await reading?.value {
-            reading = nil
-            let steps = try decide(page)
-            if clock.now < deadline { reading = read(after: page.scanner) }
-            let acted = try await act(steps)
-            try finish(acted.handled.map(\.report))
-            if let error = acted.error { throw error }
-            if clock.now >= deadline { return .budgetExhausted }
+        var carried: [Step] = []
+        do {
+            var status = MailboxReport.Status.completed
+            reading = read(after: source.scan(settings.folder))
+            while let page = try await reading?.value {
+                reading = nil
+                if Self.meetings(of: carried).contains(where: Self.meetings(of: page).contains) {
+                    try await act(&carried, holding: false)
+                }
+                let steps = try decide(page)
+                if clock.now < deadline { reading = read(after: page.scanner) }
+                try await act(&carried, adding: steps, holding: true)
+                if clock.now >= deadline {
+                    status = .budgetExhausted
+                    break
+                }
+            }
+            try await act(&carried, holding: false)
+            return status
+        } catch let error as MailboxError {
+            try finish(
+                carried.map { step in
+                    var report = step.handled.report
+                    report.result = .failed
+                    report.detail = "\(error); the pass stopped before this was done, the next run tries again"
+                    return report
+                })
+            throw error
         }
-        return .completed
+    }
+
+    /// The meetings (UIDs) that waiting replies and removals are for.
+    private static func meetings(of steps: [Step]) -> Set<String> {
+        Set(
+            steps.compactMap { step in
+                switch step {
+                case .reply(_, let planned): planned.message.uid
+                case .remove(_, let message): message.uid
+                case .done, .lookUp: nil
+                }
+            })
+    }
+
+    private static func meetings(of page: PageRead) -> Set<String> {
+        Set(page.messages.compactMap { try? $0.get().uid })
+    }
+
+    /// Acts on the steps carried from earlier pages and then `steps`, and
+    /// records what was done; what waits for a fuller batch is carried on.
+    /// A connection problem is thrown once the rest is recorded.
+    private mutating func act(_ carried: inout [Step], adding steps: [Step] = [], holding: Bool) async throws {
+        let all = carried + steps
+        carried = []
+        guard !all.isEmpty else { return }
+        let acted = try await act(all, holding: holding && settings.repliesPerMinute == 0)
+        try finish(acted.handled.map(\.report))
+        carried = acted.carried
+        if let error = acted.error { throw error }
     }
 
     /// Reads the scan's next page, its messages and the calendar over its
@@ -255,35 +310,58 @@ struct MailboxPass: Sendable {
         return steps
     }
 
-    /// What acting on a page came to, message by message, and the connection
-    /// problem that stopped it, if one did: the pass ends once it is recorded.
+    /// What acting on a page came to, message by message, what waits for a
+    /// fuller batch, and the connection problem that stopped it, if one did:
+    /// the pass ends once it is recorded.
     private struct Acted {
         var handled: [Handled]
+        var carried: [Step] = []
         var error: MailboxError?
     }
 
-    /// Acts on a decided page: its lookups, replies and removals go out side
+    /// Acts on decided steps: their lookups, replies and removals go out side
     /// by side, each in batches (one claim and one settlement transaction
-    /// for its replies); then its processed messages are cleaned up. Each
+    /// for its replies); then their processed messages are cleaned up. Each
     /// part changes only the messages of its steps. A part that throws fails
-    /// the page once the others are done, so that nothing is left in flight.
-    private func act(_ steps: [Step]) async throws -> Acted {
-        async let lookedUp = Self.result { try await lookUpOrganizerItems(steps) }
-        async let replied = Self.result { try await sendReplies(steps) }
-        async let removed = Self.result { try await removeCancelledMeetings(steps) }
+    /// them once the others are done, so that nothing is left in flight.
+    /// Holding, the replies of a kind (answer and disposition, PROTOCOL.md
+    /// 5.3), the removals and the clean-ups that do not fill a last batch
+    /// are not sent but carried.
+    private func act(_ steps: [Step], holding: Bool) async throws -> Acted {
+        let waiting = holding ? waitingForBatches(steps) : []
+        let now = steps.indices.filter { !waiting.contains($0) }.map { steps[$0] }
+        async let lookedUp = Self.result { try await lookUpOrganizerItems(now) }
+        async let replied = Self.result { try await sendReplies(now) }
+        async let removed = Self.result { try await removeCancelledMeetings(now) }
         let parts = await (lookedUp, replied, removed)
         let (lookups, replies, removals) = (try parts.0.get(), try parts.1.get(), try parts.2.get())
-        var acted = Acted(handled: steps.map(\.handled), error: replies.error)
-        for (position, step) in steps.enumerated() {
+        var handled = now.map(\.handled)
+        for (position, step) in now.enumerated() {
             switch step {
             case .done: continue
-            case .lookUp: acted.handled[position] = lookups[position]
-            case .reply: acted.handled[position] = replies.handled[position]
-            case .remove: acted.handled[position] = removals[position]
+            case .lookUp: handled[position] = lookups[position]
+            case .reply: handled[position] = replies.handled[position]
+            case .remove: handled[position] = removals[position]
             }
         }
-        try await cleanUp(&acted.handled)
-        return acted
+        let uncleaned = try await cleanUp(&handled, holding: holding)
+        return Acted(
+            handled: handled.indices.filter { !uncleaned.contains($0) }.map { handled[$0] },
+            carried: waiting.sorted().map { steps[$0] } + uncleaned.sorted().map { .done(handled[$0]) },
+            error: replies.error)
+    }
+
+    /// The last part-filled batch of each kind of reply, and of removals.
+    private func waitingForBatches(_ steps: [Step]) -> Set<Int> {
+        let kinds = Dictionary(grouping: steps.indices) { position -> String in
+            switch steps[position] {
+            case .reply(_, let planned): "\(planned.reply.answer.rawValue) \(planned.reply.sendReply)"
+            case .remove: "remove"
+            case .done, .lookUp: ""
+            }
+        }
+        return Set(
+            kinds.filter { !$0.key.isEmpty }.values.flatMap { $0.suffix($0.count % settings.batchSize) })
     }
 
     private static func result<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
@@ -445,9 +523,14 @@ struct MailboxPass: Sendable {
 
     /// Removes, in batches, the messages whose handling succeeded; a removal
     /// that fails turns the message's result into a failure (PRODUCT.md 7.4).
-    private func cleanUp(_ handled: inout [Handled]) async throws {
-        let positions = handled.indices.filter { handled[$0].cleanUp }
-        guard let sink, !positions.isEmpty else { return }
+    /// Holding, those of a last part-filled batch are left for later, and
+    /// their positions returned.
+    private func cleanUp(_ handled: inout [Handled], holding: Bool) async throws -> Set<Int> {
+        let all = handled.indices.filter { handled[$0].cleanUp }
+        guard let sink, !all.isEmpty else { return [] }
+        let later = holding ? all.suffix(all.count % settings.batchSize) : []
+        let positions = all.dropLast(later.count)
+        guard !positions.isEmpty else { return Set(later) }
         let ids = positions.map { ItemId(handled[$0].report.itemId) }
         let results = try await sink.cleanUp(ids, settings.cleanup)
         for (position, result) in zip(positions, results) {
@@ -459,6 +542,7 @@ struct MailboxPass: Sendable {
                 handled[position].report.detail = "could not remove the message: \(error)"
             }
         }
+        return Set(later)
     }
 
     // MARK: One message

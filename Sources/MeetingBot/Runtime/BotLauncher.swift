@@ -148,7 +148,8 @@ public struct BotLauncher: Sendable {
             source: EWSMeetingSource(reader), sink: sink, policy: policy, rulesFile: mailbox.rules,
             settings: PassSettings(
                 folder: mailbox.folder, cleanup: CleanupMode(configuration.cleanup),
-                pendingGrace: configuration.pendingGrace.seconds, repliesPerMinute: configuration.repliesPerMinute ?? 0)
+                pendingGrace: configuration.pendingGrace.seconds, repliesPerMinute: configuration.repliesPerMinute ?? 0,
+                batchSize: configuration.batchSize)
         )
     }
 }
