@@ -266,9 +266,7 @@ public struct EWSMailboxWriter: MailboxWriter {
                     "proposing a new time needs Exchange2013_SP1 or later, not \(client.version.rawValue)")
             }
         }
-        let groups = Dictionary(grouping: replies.indices) {
-            replies[$0].reply.answer.rawValue + "\(replies[$0].reply.sendReply)"
-        }
+        let groups = Dictionary(grouping: replies.indices) { replies[$0].reply.batchKind }
         var outcomes = [SendOutcome?](repeating: nil, count: replies.count)
         let batches = groups.values.sorted { $0[0] < $1[0] }.flatMap { $0.chunked(options.batchSize) }
         let answers = await client.concurrently(batches) { batch in

@@ -25,6 +25,10 @@ public struct MeetingReply: Sendable, Hashable {
         self.proposedStart = proposedStart
         self.proposedEnd = proposedEnd
     }
+
+    /// Replies of one kind share a CreateItem: one answer and one disposition
+    /// a batch (PROTOCOL.md 5.3).
+    public var batchKind: String { answer.rawValue + " \(sendReply)" }
 }
 
 /// What became of a write that the organizer may see (a reply, a removal).

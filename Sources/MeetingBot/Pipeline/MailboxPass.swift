@@ -355,13 +355,17 @@ struct MailboxPass: Sendable {
     private func waitingForBatches(_ steps: [Step]) -> Set<Int> {
         let kinds = Dictionary(grouping: steps.indices) { position -> String in
             switch steps[position] {
-            case .reply(_, let planned): "\(planned.reply.answer.rawValue) \(planned.reply.sendReply)"
+            case .reply(_, let planned): planned.reply.batchKind
             case .remove: "remove"
             case .done, .lookUp: ""
             }
         }
-        return Set(
-            kinds.filter { !$0.key.isEmpty }.values.flatMap { $0.suffix($0.count % settings.batchSize) })
+        return Set(kinds.filter { !$0.key.isEmpty }.values.flatMap(partFilled))
+    }
+
+    /// The positions of a last batch that is not full.
+    private func partFilled(_ positions: [Int]) -> ArraySlice<Int> {
+        positions.suffix(positions.count % settings.batchSize)
     }
 
     private static func result<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
@@ -528,7 +532,7 @@ struct MailboxPass: Sendable {
     private func cleanUp(_ handled: inout [Handled], holding: Bool) async throws -> Set<Int> {
         let all = handled.indices.filter { handled[$0].cleanUp }
         guard let sink, !all.isEmpty else { return [] }
-        let later = holding ? all.suffix(all.count % settings.batchSize) : []
+        let later = holding ? partFilled(all) : []
         let positions = all.dropLast(later.count)
         guard !positions.isEmpty else { return Set(later) }
         let ids = positions.map { ItemId(handled[$0].report.itemId) }
