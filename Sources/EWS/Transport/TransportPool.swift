@@ -11,10 +11,24 @@ public final class TransportPool: HTTPTransport, Sendable {
     private let make: @Sendable () throws(TransportError) -> any HTTPTransport
     private let state = Mutex(State())
 
+    /// Set for work that reads ahead of what the run acts on: its requests
+    /// wait their turn behind the others', which hold the run up (a page's
+    /// replies go out before the next page is decided) where a read ahead
+    /// has a page's time to spare.
+    @TaskLocal public static var readingAhead = false
+
+    private typealias Waiter = CheckedContinuation<(any HTTPTransport)?, Never>
+
     private struct State {
         var idle: [any HTTPTransport] = []
         var opened = 0
-        var waiting: [CheckedContinuation<(any HTTPTransport)?, Never>] = []
+        var waiting: [(waiter: Waiter, ahead: Bool)] = []
+
+        /// The longest waiter not reading ahead, else the longest one.
+        mutating func nextWaiter() -> Waiter? {
+            guard let index = waiting.firstIndex(where: { !$0.ahead }) ?? waiting.indices.first else { return nil }
+            return waiting.remove(at: index).waiter
+        }
     }
 
     public init(limit: Int, make: @escaping @Sendable () throws(TransportError) -> any HTTPTransport) {
@@ -50,18 +64,19 @@ public final class TransportPool: HTTPTransport, Sendable {
                 // A waiter counted on this one: it tries to open one itself.
                 state.withLock { state in
                     state.opened -= 1
-                    return state.waiting.isEmpty ? nil : state.waiting.removeFirst()
+                    return state.nextWaiter()
                 }?.resume(returning: nil)
                 throw error
             }
         case .wait:
             // Released meanwhile: taken at once; else the next release hands
             // one over, or nil after a failed opening freed a place.
+            let ahead = Self.readingAhead
             let handed = await withCheckedContinuation { continuation in
                 let now = state.withLock { state -> Step in
                     if let transport = state.idle.popLast() { return .use(transport) }
                     guard state.opened == limit else { return .open }
-                    state.waiting.append(continuation)
+                    state.waiting.append((continuation, ahead))
                     return .wait
                 }
                 switch now {
@@ -75,14 +90,17 @@ public final class TransportPool: HTTPTransport, Sendable {
         }
     }
 
-    /// Hands `transport` to the longest waiter, or keeps it idle.
+    /// How many requests wait for a transport.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Hands `transport` to the next waiter, or keeps it idle.
     private func release(_ transport: any HTTPTransport) {
-        let waiter = state.withLock { state -> CheckedContinuation<(any HTTPTransport)?, Never>? in
-            guard !state.waiting.isEmpty else {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let waiter = state.nextWaiter() else {
                 state.idle.append(transport)
                 return nil
             }
-            return state.waiting.removeFirst()
+            return waiter
         }
         waiter?.resume(returning: transport)
     }

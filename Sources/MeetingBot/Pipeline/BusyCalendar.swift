@@ -36,7 +36,8 @@ struct BusyCalendar: Sendable {
     /// as its view came in, since years of a room's series are far more
     /// entries than their busy times are bytes.
     struct Read: Sendable {
-        fileprivate var parts: [DateInterval] = []
+        /// The spans read.
+        fileprivate(set) var parts: [DateInterval] = []
         /// The meetings seen, each UID once; `Busy.meeting` indexes this.
         fileprivate var uids: [String] = []
         fileprivate var positions: [String: Int32] = [:]

@@ -52,12 +52,12 @@ struct MailboxPass: Sendable {
 
     /// Processes the mailbox; never throws: what went wrong is in the report.
     mutating func run() async -> MailboxReport {
-        var reading: Task<PageRead?, any Error>?
+        var ahead = ReadAhead()
         let status: MailboxReport.Status
         var failure: String?
         do {
             if sink != nil { try await settleUnconfirmedReplies() }
-            status = try await processPages(&reading)
+            status = try await processPages(&ahead)
         } catch let error as MailboxError {
             logger.error("\(address): \(error)")
             (status, failure) = (error.isConnectionProblem ? .unreachable : .failed, error.description)
@@ -65,8 +65,7 @@ struct MailboxPass: Sendable {
             logger.error("\(address): \(error)")
             (status, failure) = (.failed, "\(error)")
         }
-        // Nothing of the pass stays in flight after it: a page read ahead is let finish.
-        _ = try? await reading?.value
+        await ahead.settle()
         switch status {
         case .completed:
             var report = finish(.completed)
@@ -78,21 +77,45 @@ struct MailboxPass: Sendable {
     }
 
     /// A page of the scan, its messages read in full and the part of the
-    /// calendar its requests need that was not read yet, and the scan to go
-    /// on with.
+    /// calendar its requests need that was not read yet.
     private struct PageRead: Sendable {
-        var scanner: any MessageScanner
         var summaries: [MessageSummary]
         var messages: [Result<MeetingMessage, MailboxError>]
         var calendar: BusyCalendar.Read
     }
 
-    /// Page after page until the folder's end or the budget's. The next page,
-    /// and the calendar its requests need, is read while this one is acted
-    /// on, so the reads' round trips overlap the writes'; a read cannot be
-    /// shifted by what this page removes (MeetingMessageScan), and it is
-    /// decided only after this page's replies are settled, so it sees them in
-    /// the journal as a page read later would.
+    /// A page of the scan's summaries, and the scan to go on with.
+    private struct ScanPage: Sendable {
+        var summaries: [MessageSummary]
+        var scanner: any MessageScanner
+    }
+
+    /// The reads in flight ahead of the page acted on.
+    private struct ReadAhead {
+        /// The pages being read, oldest first.
+        var pages: [Task<PageRead?, any Error>] = []
+        /// The scan of the page after the last of them.
+        var scan: Task<ScanPage?, any Error>?
+
+        /// Nothing of a pass stays in flight after it: what was read ahead is let finish.
+        func settle() async {
+            for page in pages { _ = try? await page.value }
+            _ = try? await scan?.value
+        }
+    }
+
+    /// How many pages are read ahead of the one acted on. With one, a page
+    /// is read in the time the page before takes to act on, and its reads
+    /// wait for that page's last call however few connections it holds;
+    /// with two, the reads of the page after fill those connections.
+    private static let pagesAhead = 2
+
+    /// Page after page until the folder's end or the budget's. The next two
+    /// pages, and the calendar their requests need, are read while this one
+    /// is acted on, so the reads' round trips overlap the writes'; a read
+    /// cannot be shifted by what this page removes (MeetingMessageScan), and
+    /// a page is decided only after the replies of the pages before it are
+    /// settled, so it sees them in the journal as a page read later would.
     ///
     /// Replies, removals and clean-ups that do not fill a batch of their kind
     /// wait for the next page's (`carried`), so a run makes about as many
@@ -101,20 +124,18 @@ struct MailboxPass: Sendable {
     /// decided, and at the end. Until then nothing of theirs was claimed or
     /// sent: a pass that stops keeps nothing back, and the next run decides
     /// them again.
-    private mutating func processPages(_ reading: inout Task<PageRead?, any Error>?) async throws
-        -> MailboxReport.Status
-    {
+    private mutating func processPages(_ ahead: inout ReadAhead) async throws -> MailboxReport.Status {
         var carried: [Step] = []
         do {
             var status = MailboxReport.Status.completed
-            reading = read(after: source.scan(settings.folder))
-            while let page = try await reading?.value {
-                reading = nil
+            readAhead(&ahead)
+            while let next = ahead.pages.first, let page = try await next.value {
+                ahead.pages.removeFirst()
                 if Self.meetings(of: carried).contains(where: Self.meetings(of: page).contains) {
                     try await act(&carried, holding: false)
                 }
                 let steps = try decide(page)
-                if clock.now < deadline { reading = read(after: page.scanner) }
+                if clock.now < deadline { readAhead(&ahead) }
                 try await act(&carried, adding: steps, holding: true)
                 if clock.now >= deadline {
                     status = .budgetExhausted
@@ -164,30 +185,72 @@ struct MailboxPass: Sendable {
         if let error = acted.error { throw error }
     }
 
-    /// Reads the scan's next page, its messages and the calendar over its
-    /// requests beyond what was read before, in a task of its own.
-    private func read(after scanner: any MessageScanner) -> Task<PageRead?, any Error> {
-        let (source, covered) = (source, calendar.covered)
-        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
-        return Task {
-            var scanner = scanner
-            guard let page = try await scanner.next() else { return nil }
-            let messages = try await source.read(page.map(\.id))
-            let requests = messages.compactMap { try? $0.get() }.filter {
-                $0.kind == .request && !$0.isOrganizer && !$0.isOutOfDate
-            }
-            let spans = requests.flatMap(builder.occurrences(of:))
-            var calendar = BusyCalendar.Read()
-            if let start = spans.map(\.start).min(), let end = spans.map(\.end).max() {
-                let span = DateInterval(start: start, end: max(end, start + 60))
-                calendar = try await BusyCalendar.read(span, outside: covered, from: source)
-            }
-            return PageRead(scanner: scanner, summaries: page, messages: messages, calendar: calendar)
+    /// Starts reading pages until `pagesAhead` are in flight, and the scan
+    /// of the page after them, so that the next read finds its page scanned.
+    private func readAhead(_ ahead: inout ReadAhead) {
+        while ahead.pages.count < Self.pagesAhead {
+            let scan = ahead.scan ?? Self.scan(after: nil, or: source.scan(settings.folder))
+            ahead.pages.append(read(scan, after: ahead.pages.last))
+            ahead.scan = Self.scan(after: scan, or: source.scan(settings.folder))
         }
     }
 
+    /// The scan's page after `previous`'s (the first when there is none), in a
+    /// task of its own: which messages come next depends on nothing a page
+    /// holds, so a page's FindItem need not wait for the GetItems before it.
+    private static func scan(after previous: Task<ScanPage?, any Error>?, or first: any MessageScanner)
+        -> Task<ScanPage?, any Error>
+    {
+        Task {
+            var scanner = first
+            if let previous {
+                guard let page = try await previous.value else { return nil }
+                scanner = page.scanner
+            }
+            return try await TransportPool.$readingAhead.withValue(true) {
+                try await scanner.next().map { ScanPage(summaries: $0, scanner: scanner) }
+            }
+        }
+    }
+
+    /// Reads the messages of the scan's page and the calendar over its
+    /// requests beyond what was read before (what the calendar covers and what
+    /// the page before reads), in a task of its own.
+    private func read(_ scan: Task<ScanPage?, any Error>, after previous: Task<PageRead?, any Error>?)
+        -> Task<PageRead?, any Error>
+    {
+        let (source, covered) = (source, calendar.covered)
+        let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
+        return Task {
+            guard let page = try await scan.value?.summaries else { return nil }
+            return try await TransportPool.$readingAhead.withValue(true) {
+                try await Self.read(page, covered: covered, after: previous, builder: builder, from: source)
+            }
+        }
+    }
+
+    private static func read(
+        _ page: [MessageSummary], covered: [DateInterval], after previous: Task<PageRead?, any Error>?,
+        builder: FactsBuilder, from source: any MeetingSource
+    ) async throws -> PageRead {
+        let messages = try await source.read(page.map(\.id))
+        let requests = messages.compactMap { try? $0.get() }.filter {
+            $0.kind == .request && !$0.isOrganizer && !$0.isOutOfDate
+        }
+        let spans = requests.flatMap(builder.occurrences(of:))
+        var calendar = BusyCalendar.Read()
+        if let start = spans.map(\.start).min(), let end = spans.map(\.end).max() {
+            let span = DateInterval(start: start, end: max(end, start + 60))
+            let before = try await previous?.value?.calendar.parts ?? []
+            calendar = try await BusyCalendar.read(span, outside: covered + before, from: source)
+        }
+        return PageRead(summaries: page, messages: messages, calendar: calendar)
+    }
+
     private func finish(_ status: MailboxReport.Status, _ error: String? = nil) -> MailboxReport {
-        let counts = Dictionary(grouping: reports, by: \.result.rawValue).map { "\($0.value.count) \($0.key)" }.sorted()
+        // Counted, not grouped: a grouping copies every report, tens of megabytes at 50,000 messages.
+        let counts = reports.reduce(into: [String: Int]()) { $0[$1.result.rawValue, default: 0] += 1 }
+            .map { "\($0.value) \($0.key)" }.sorted()
         logger.info("\(address): \(status.rawValue), \(reports.count) messages: \(counts.joined(separator: ", "))")
         return MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
     }

@@ -72,4 +72,51 @@ import Testing
         #expect(await Self.send(10, through: pool) == 9)
         #expect(gauge.counts.withLock { $0.sent } == 9)
     }
+
+    /// A transport that records the paths it is sent and holds "/hold" until let go.
+    final class OrderTransport: HTTPTransport {
+        let state = Mutex((paths: [String](), held: CheckedContinuation<Void, Never>?.none))
+        func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+            state.withLock { $0.paths.append(request.url.path) }
+            if request.url.path == "/hold" {
+                await withCheckedContinuation { continuation in state.withLock { $0.held = continuation } }
+            }
+            return HTTPResponse(status: 200)
+        }
+        var paths: [String] { state.withLock { $0.paths } }
+        func letGo() { state.withLock { $0.held }?.resume() }
+    }
+
+    /// Requests in the order given, each queued behind the one before; `ahead`
+    /// tells which are sent reading ahead. Returns the order they went out in.
+    static func order(of paths: [(path: String, ahead: Bool)]) async -> [String] {
+        let transport = OrderTransport()
+        let pool = TransportPool(limit: 1) { () throws(TransportError) in transport }
+        let send: @Sendable (String) async -> Void = { path in
+            _ = try? await pool.send(HTTPRequest(url: URL(fileURLWithPath: path), headers: [], body: []))
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { await send("/hold") }
+            while transport.paths.isEmpty { try? await Task.sleep(for: .milliseconds(1)) }
+            for (index, (path, ahead)) in paths.enumerated() {
+                group.addTask { await TransportPool.$readingAhead.withValue(ahead) { await send(path) } }
+                while pool.waitingCount <= index { try? await Task.sleep(for: .milliseconds(1)) }
+            }
+            transport.letGo()
+            await group.waitForAll()
+            return transport.paths
+        }
+    }
+
+    /// A page's replies hold the run up, a read ahead has time to spare: a
+    /// released connection goes to the longest waiter not reading ahead.
+    @Test func aReadAheadWaitsBehindTheRequestsTheRunWaitsFor() async {
+        let order = await Self.order(of: [("/ahead1", true), ("/now1", false), ("/ahead2", true), ("/now2", false)])
+        #expect(order == ["/hold", "/now1", "/now2", "/ahead1", "/ahead2"])
+    }
+
+    @Test func waitersOfOneKindAreServedInTurn() async {
+        #expect(await Self.order(of: [("/a", false), ("/b", false)]) == ["/hold", "/a", "/b"])
+        #expect(await Self.order(of: [("/a", true), ("/b", true)]) == ["/hold", "/a", "/b"])
+    }
 }
