@@ -156,7 +156,13 @@ struct BusyCalendar: Sendable {
 /// overlapping an interval costs a binary search plus what overlaps, not a
 /// pass over every value: a pass checks each occurrence of each request.
 struct TimeIndex<Value: Sendable>: Sendable {
-    private var items: [(start: Date, end: Date, value: Value)] = []
+    private typealias Item = (start: Date, end: Date, value: Value)
+    /// Both sorted by start. Values that start before the last one held go to
+    /// `recent`, which joins `settled` once it holds a sixteenth as many: each
+    /// accepted request books its few occurrences among hundreds of thousands
+    /// of a large calendar, and put in place each would move half of them.
+    private var settled: [Item] = []
+    private var recent: [Item] = []
     /// The longest span held: a value starting that long before an
     /// interval may still overlap it.
     private var longest: TimeInterval = 0
@@ -174,38 +180,53 @@ struct TimeIndex<Value: Sendable>: Sendable {
             $0.start < $1.start
         }
         for item in added { longest = max(longest, item.end.timeIntervalSince(item.start)) }
-        guard let first = items.last, first.start > added[0].start else {
-            items += added
+        guard let last = settled.last, last.start > added[0].start else {
+            settled += added
             return
         }
-        var merged: [(start: Date, end: Date, value: Value)] = []
-        merged.reserveCapacity(items.count + added.count)
-        var i = 0
-        var j = 0
-        while i < items.count || j < added.count {
-            if j == added.count || (i < items.count && items[i].start <= added[j].start) {
-                merged.append(items[i])
-                i += 1
-            } else {
-                merged.append(added[j])
-                j += 1
-            }
+        Self.merge(added, into: &recent)
+        if recent.count > max(64, settled.count / 16) {
+            Self.merge(recent, into: &settled)
+            recent = []
         }
-        items = merged
+    }
+
+    /// Merges sorted `added` into sorted `items` from the back, in place: only
+    /// the values starting after the first added one move.
+    private static func merge(_ added: [Item], into items: inout [Item]) {
+        var i = items.count - 1
+        var j = added.count - 1
+        items += added
+        var k = items.count - 1
+        while j >= 0 {
+            if i >= 0 && items[i].start > added[j].start {
+                items[k] = items[i]
+                i -= 1
+            } else {
+                items[k] = added[j]
+                j -= 1
+            }
+            k -= 1
+        }
     }
 
     /// The values whose span overlaps [interval.start, interval.end).
     func overlapping(_ interval: DateInterval) -> [Value] {
         var found: [Value] = []
-        var i = firstIndex(startingAtOrAfter: interval.start - longest)
+        Self.collect(interval, from: settled, longest: longest, into: &found)
+        Self.collect(interval, from: recent, longest: longest, into: &found)
+        return found
+    }
+
+    private static func collect(_ interval: DateInterval, from items: [Item], longest: TimeInterval, into found: inout [Value]) {
+        var i = firstIndex(in: items, startingAtOrAfter: interval.start - longest)
         while i < items.count, items[i].start < interval.end {
             if items[i].end > interval.start { found.append(items[i].value) }
             i += 1
         }
-        return found
     }
 
-    private func firstIndex(startingAtOrAfter date: Date) -> Int {
+    private static func firstIndex(in items: [Item], startingAtOrAfter date: Date) -> Int {
         var low = 0
         var high = items.count
         while low < high {
