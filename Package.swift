@@ -19,6 +19,8 @@ let package = Package(
         // C libraries: declarations only (STYLE.md example 1).
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // glibc's mallopt, for the bot's memory arenas (BotLauncher).
+        .systemLibrary(name: "CMalloc"),
 
         // SplitMix64: seeded randomness for faults, generated loads, workloads and fuzzing.
         .target(name: "SeededRandom"),
@@ -37,7 +39,8 @@ let package = Package(
         .target(
             name: "MeetingBot",
             dependencies: [
-                "EWS", "MeetingRules", "MeetingJournal", "CheckedYAML", .product(name: "Logging", package: "swift-log"),
+                "EWS", "MeetingRules", "MeetingJournal", "CheckedYAML", "CMalloc",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // The local Exchange used by tests and the demo.
         .target(

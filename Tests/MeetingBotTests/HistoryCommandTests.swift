@@ -24,7 +24,7 @@ import Testing
         let (harness, dry, real) = try await Self.recorded()
         defer { Task { await harness.stop() } }
         let listing = try Self.history(harness, ["--since", "all"])
-        let reports = dry.messages + real.messages
+        let reports = Array(dry.messages) + Array(real.messages)
         #expect(listing.entries.count == reports.count)
         #expect(listing.entries.count == 2 * 7, "the room's 2 requests; the organizer's 4 responses and 1 request")
         // Oldest first: the dry run's entries, then the real run's, each as its report said.

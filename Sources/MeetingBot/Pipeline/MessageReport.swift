@@ -161,5 +161,7 @@ public struct RunReport: Sendable, Codable, Equatable {
         self.calls = calls
     }
 
-    public var messages: [MessageReport] { mailboxes.flatMap(\.messages) }
+    /// Every mailbox's messages, read in place: a copy of them all is tens of
+    /// megabytes at 50,000 messages.
+    public var messages: some Collection<MessageReport> { mailboxes.lazy.flatMap(\.messages) }
 }

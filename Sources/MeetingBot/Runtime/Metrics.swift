@@ -45,17 +45,18 @@ public struct Metrics: Sendable {
             mailboxes.map { Sample([Label("mailbox", $0.address)], Double(counted($0))) }
         }
         func count(_ results: Set<MessageReport.Result>) -> (MailboxReport) -> Int {
-            { $0.messages.filter { results.contains($0.result) }.count }
+            { $0.messages.count(where: { results.contains($0.result) }) }
         }
         let messages = mailboxes.flatMap { mailbox in
-            Dictionary(grouping: mailbox.messages) { [$0.kind, $0.action, $0.result.rawValue] }
+            // Counted, not grouped: a grouping copies every report.
+            mailbox.messages.reduce(into: [[String]: Int]()) { $0[[$1.kind, $1.action, $1.result.rawValue], default: 0] += 1 }
                 .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-                .map { key, of in
+                .map { key, count in
                     Sample(
                         [
                             Label("mailbox", mailbox.address), Label("kind", key[0]), Label("action", key[1]),
                             Label("result", key[2]),
-                        ], Double(of.count))
+                        ], Double(count))
                 }
         }
         var families = [
