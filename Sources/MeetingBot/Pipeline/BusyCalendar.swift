@@ -218,7 +218,9 @@ struct TimeIndex<Value: Sendable>: Sendable {
         return found
     }
 
-    private static func collect(_ interval: DateInterval, from items: [Item], longest: TimeInterval, into found: inout [Value]) {
+    private static func collect(
+        _ interval: DateInterval, from items: [Item], longest: TimeInterval, into found: inout [Value]
+    ) {
         var i = firstIndex(in: items, startingAtOrAfter: interval.start - longest)
         while i < items.count, items[i].start < interval.end {
             if items[i].end > interval.start { found.append(items[i].value) }

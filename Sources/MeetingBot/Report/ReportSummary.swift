@@ -24,14 +24,16 @@ enum ReportSummary {
 
     /// Per kind present, in `kinds` order (a kind not listed comes last), the counts by action.
     static func byKind(_ messages: [MessageReport]) -> [KindCount] {
-        let grouped = Dictionary(grouping: messages, by: \.kind)
-        let order = kinds + grouped.keys.filter { !kinds.contains($0) }.sorted()
+        // Counted, not grouped: a grouping copies every report.
+        let counted = messages.reduce(into: [String: [String: Int]]()) {
+            $0[$1.kind, default: [:]][$1.action, default: 0] += 1
+        }
+        let order = kinds + counted.keys.filter { !kinds.contains($0) }.sorted()
         return order.compactMap { kind in
-            guard let of = grouped[kind] else { return nil }
-            let actions = Dictionary(grouping: of, by: \.action).map {
-                ActionCount(action: $0.key, count: $0.value.count)
-            }
-            return KindCount(kind: kind, actions: actions.sorted { $0.action < $1.action })
+            guard let actions = counted[kind] else { return nil }
+            return KindCount(
+                kind: kind,
+                actions: actions.map { ActionCount(action: $0.key, count: $0.value) }.sorted { $0.action < $1.action })
         }
     }
 
@@ -43,7 +45,7 @@ enum ReportSummary {
     /// The results present, in the order `MessageReport.Result` declares them.
     static func byResult(_ messages: [MessageReport]) -> [ResultCount] {
         MessageReport.Result.allCases.compactMap { result in
-            let count = messages.filter { $0.result == result }.count
+            let count = messages.count(where: { $0.result == result })
             return count == 0 ? nil : ResultCount(result: result, count: count)
         }
     }

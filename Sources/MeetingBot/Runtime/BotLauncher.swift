@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CMalloc
+    import CMalloc
 #endif
 import EWS
 import Foundation
@@ -66,7 +66,7 @@ public struct BotLauncher: Sendable {
     /// low and the resident memory near what the heap holds.
     private static func limitMemoryArenas() {
         #if canImport(Glibc)
-        mallopt(M_ARENA_MAX, 2)
+            mallopt(M_ARENA_MAX, 2)
         #endif
     }
 
