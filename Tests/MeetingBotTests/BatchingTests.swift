@@ -28,15 +28,19 @@ import Testing
     static let small = "page_size: 2\nbatch_size: 3"
 
     /// Meetings of Ann's (accepted) and Bob's (external: tentative) with the
-    /// room, one a day from Tuesday 3 March 2026; `updated` of Ann's are
-    /// changed after they were sent, so their first requests are out of date.
-    static func fixture(ann: Int, updated: Int = 0, bob: Int = 0) -> String {
+    /// room, one a day from Tuesday 3 March 2026 (or up to six on that day,
+    /// the first two at 06:00 and 11:00 and the rest between); `updated` of
+    /// Ann's are changed after they were sent, so their first requests are
+    /// out of date.
+    static func fixture(ann: Int, updated: Int = 0, bob: Int = 0, oneDay: Bool = false) -> String {
         func meeting(_ organizer: String, _ subject: String, day: Int, update: Bool) -> String {
-            let date = String(format: "2026-03-%02d", 3 + day)
+            let date = String(format: "2026-03-%02d", oneDay ? 3 : 3 + day)
+            let hour = oneDay ? [6, 11, 7, 10, 8, 9][day % 6] : 9
             let change = update ? ", update: { subject: \(subject) (v2) }" : ""
             return """
-                  - { organizer: \(organizer), subject: \(subject), start: "\(date)T09:00:00Z", \
-                end: "\(date)T10:00:00Z", resources: [room@contoso.com]\(change) }
+                  - { organizer: \(organizer), subject: \(subject), \
+                start: "\(date)T\(String(format: "%02d", hour)):00:00Z", \
+                end: "\(date)T\(String(format: "%02d", hour + 1)):00:00Z", resources: [room@contoso.com]\(change) }
                 """
         }
         let meetings =
@@ -91,6 +95,23 @@ import Testing
         // The journal has every decision, the waiting ones too.
         let again = await harness.run()
         #expect(again.1?.mailboxes.first?.messages.isEmpty == true)
+    }
+
+    /// Pages read side by side whose requests fall within the first page's
+    /// span: a page read after another skips the calendar that one reads, so
+    /// the span is viewed once, not once a page.
+    @Test func pagesReadAheadReadTheirSharedCalendarOnce() async throws {
+        let harness = try await BotHarness(
+            fixture: Self.fixture(ann: 6, oneDay: true), rules: ["room.yml": Self.rules],
+            mailboxes: Self.mailboxes, extra: Self.small)
+        defer { Task { await harness.stop() } }
+        let (status, report, problems) = await harness.run()
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(status == .success)
+        let run = try #require(report)
+        #expect(run.mailboxes.first?.messages.map(\.result) == Array(repeating: .replied, count: 6))
+        // Three FindItems scan the Inbox (pages of two) and one views 06:00 to 12:00.
+        #expect(run.calls["FindItem"] == 4, "\(run.calls)")
     }
 
     /// A copy of a request (the same meeting, same version, delivered again)
