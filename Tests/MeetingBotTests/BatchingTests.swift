@@ -58,6 +58,19 @@ import Testing
             """
     }
 
+    /// A sandbox with `fixture`, the room's rules, pages of two and batches of three.
+    static func harness(_ fixture: String) async throws -> BotHarness {
+        try await BotHarness(fixture: fixture, rules: ["room.yml": rules], mailboxes: mailboxes, extra: small)
+    }
+
+    /// A run of the bot that succeeds with no problems reported.
+    static func successfulRun(_ harness: BotHarness) async throws -> RunReport {
+        let (status, report, problems) = await harness.run()
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(status == .success)
+        return try #require(report)
+    }
+
     /// The room's replies that reached their organizers, by subject.
     static func replies(_ harness: BotHarness) throws -> [String: Int] {
         let state = try StateDump(try harness.dump())
@@ -68,14 +81,9 @@ import Testing
     }
 
     @Test func repliesAndCleanUpsFillTheirBatchesAcrossPages() async throws {
-        let harness = try await BotHarness(
-            fixture: Self.fixture(ann: 9, updated: 4, bob: 2), rules: ["room.yml": Self.rules],
-            mailboxes: Self.mailboxes, extra: Self.small)
+        let harness = try await Self.harness(Self.fixture(ann: 9, updated: 4, bob: 2))
         defer { Task { await harness.stop() } }
-        let (status, report, problems) = await harness.run()
-        #expect(problems.isEmpty, "\(problems)")
-        #expect(status == .success)
-        let run = try #require(report)
+        let run = try await Self.successfulRun(harness)
         let room = try #require(run.mailboxes.first)
         #expect(room.status == .completed)
         // Fifteen messages on eight pages, each reported once.
@@ -101,14 +109,9 @@ import Testing
     /// span: a page read after another skips the calendar that one reads, so
     /// the span is viewed once, not once a page.
     @Test func pagesReadAheadReadTheirSharedCalendarOnce() async throws {
-        let harness = try await BotHarness(
-            fixture: Self.fixture(ann: 6, oneDay: true), rules: ["room.yml": Self.rules],
-            mailboxes: Self.mailboxes, extra: Self.small)
+        let harness = try await Self.harness(Self.fixture(ann: 6, oneDay: true))
         defer { Task { await harness.stop() } }
-        let (status, report, problems) = await harness.run()
-        #expect(problems.isEmpty, "\(problems)")
-        #expect(status == .success)
-        let run = try #require(report)
+        let run = try await Self.successfulRun(harness)
         #expect(run.mailboxes.first?.messages.map(\.result) == Array(repeating: .replied, count: 6))
         // Three FindItems scan the Inbox (pages of two) and one views 06:00 to 12:00.
         #expect(run.calls["FindItem"] == 4, "\(run.calls)")
@@ -119,9 +122,7 @@ import Testing
     /// for its batch, goes out before that page is decided, so the copy is
     /// known to be answered, not claimed beside it in one batch.
     @Test func aPageNamingAWaitingMeetingIsDecidedAfterItsReplyWentOut() async throws {
-        let harness = try await BotHarness(
-            fixture: Self.fixture(ann: 3), rules: ["room.yml": Self.rules], mailboxes: Self.mailboxes,
-            extra: Self.small)
+        let harness = try await Self.harness(Self.fixture(ann: 3))
         defer { Task { await harness.stop() } }
         harness.server.sandbox.withStore { state in
             let inbox = state.mailboxes["room@contoso.com"]?.folders["inbox"] ?? ""
@@ -130,10 +131,7 @@ import Testing
             // Arrives after Ann 1, before Ann 2: the second page is the copy and Ann 2.
             state.put(state.copy(requests[0], to: inbox, now: requests[1].received.addingTimeInterval(0.5)))
         }
-        let (status, report, problems) = await harness.run()
-        #expect(problems.isEmpty, "\(problems)")
-        #expect(status == .success)
-        let messages = try #require(report?.mailboxes.first?.messages)
+        let messages = try #require(try await Self.successfulRun(harness).mailboxes.first?.messages)
         let results = messages.map { "\($0.subject) \($0.result.rawValue)" }.sorted()
         #expect(
             results == ["Ann 0 already_answered", "Ann 0 replied", "Ann 1 replied", "Ann 2 replied"], "\(results)")
