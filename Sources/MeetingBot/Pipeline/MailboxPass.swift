@@ -189,27 +189,22 @@ struct MailboxPass: Sendable {
     /// of the page after them, so that the next read finds its page scanned.
     private func readAhead(_ ahead: inout ReadAhead) {
         while ahead.pages.count < Self.pagesAhead {
-            let scan = ahead.scan ?? Self.scan(after: nil, or: source.scan(settings.folder))
+            let scan = ahead.scan ?? Task { [scanner = source.scan(settings.folder)] in try await Self.next(scanner) }
             ahead.pages.append(read(scan, after: ahead.pages.last))
-            ahead.scan = Self.scan(after: scan, or: source.scan(settings.folder))
+            // Which messages come next depends on nothing a page holds, so a
+            // page's FindItem need not wait for the GetItems before it.
+            ahead.scan = Task {
+                guard let page = try await scan.value else { return nil }
+                return try await Self.next(page.scanner)
+            }
         }
     }
 
-    /// The scan's page after `previous`'s (the first when there is none), in a
-    /// task of its own: which messages come next depends on nothing a page
-    /// holds, so a page's FindItem need not wait for the GetItems before it.
-    private static func scan(after previous: Task<ScanPage?, any Error>?, or first: any MessageScanner)
-        -> Task<ScanPage?, any Error>
-    {
-        Task {
-            var scanner = first
-            if let previous {
-                guard let page = try await previous.value else { return nil }
-                scanner = page.scanner
-            }
-            return try await TransportPool.$readingAhead.withValue(true) {
-                try await scanner.next().map { ScanPage(summaries: $0, scanner: scanner) }
-            }
+    /// The scan's next page from `scanner`.
+    private static func next(_ scanner: any MessageScanner) async throws -> ScanPage? {
+        var scanner = scanner
+        return try await TransportPool.$readingAhead.withValue(true) {
+            try await scanner.next().map { ScanPage(summaries: $0, scanner: scanner) }
         }
     }
 
@@ -248,9 +243,7 @@ struct MailboxPass: Sendable {
     }
 
     private func finish(_ status: MailboxReport.Status, _ error: String? = nil) -> MailboxReport {
-        // Counted, not grouped: a grouping copies every report, tens of megabytes at 50,000 messages.
-        let counts = reports.reduce(into: [String: Int]()) { $0[$1.result.rawValue, default: 0] += 1 }
-            .map { "\($0.value) \($0.key)" }.sorted()
+        let counts = reports.counts(by: \.result.rawValue).map { "\($0.value) \($0.key)" }.sorted()
         logger.info("\(address): \(status.rawValue), \(reports.count) messages: \(counts.joined(separator: ", "))")
         return MailboxReport(address: address, rulesFile: rulesFile, status: status, error: error, messages: reports)
     }

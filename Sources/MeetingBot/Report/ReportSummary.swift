@@ -24,7 +24,7 @@ enum ReportSummary {
 
     /// Per kind present, in `kinds` order (a kind not listed comes last), the counts by action.
     static func byKind(_ messages: [MessageReport]) -> [KindCount] {
-        // Counted, not grouped: a grouping copies every report.
+        // Counted, not grouped (Sequence.counts).
         let counted = messages.reduce(into: [String: [String: Int]]()) {
             $0[$1.kind, default: [:]][$1.action, default: 0] += 1
         }

@@ -48,18 +48,15 @@ public struct Metrics: Sendable {
             { $0.messages.count(where: { results.contains($0.result) }) }
         }
         let messages = mailboxes.flatMap { mailbox in
-            // Counted, not grouped: a grouping copies every report.
-            mailbox.messages.reduce(into: [[String]: Int]()) {
-                $0[[$1.kind, $1.action, $1.result.rawValue], default: 0] += 1
-            }
-            .sorted { $0.key.lexicographicallyPrecedes($1.key) }
-            .map { key, count in
-                Sample(
-                    [
-                        Label("mailbox", mailbox.address), Label("kind", key[0]), Label("action", key[1]),
-                        Label("result", key[2]),
-                    ], Double(count))
-            }
+            mailbox.messages.counts { [$0.kind, $0.action, $0.result.rawValue] }
+                .sorted { $0.key.lexicographicallyPrecedes($1.key) }
+                .map { key, count in
+                    Sample(
+                        [
+                            Label("mailbox", mailbox.address), Label("kind", key[0]), Label("action", key[1]),
+                            Label("result", key[2]),
+                        ], Double(count))
+                }
         }
         var families = [
             MetricFamily(
