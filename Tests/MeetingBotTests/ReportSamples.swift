@@ -178,18 +178,20 @@ enum ReportSamples {
         report.dryRun = true
         report.calls = ["FindItem": 9, "GetItem": 24, "ResolveNames": 3]
         for m in report.mailboxes.indices {
-            for i in report.mailboxes[m].messages.indices {
-                let message = report.mailboxes[m].messages[i]
-                switch message.result {
-                case .kept, .pending, .stuckPending, .ownMeeting, .failed: continue
-                // A dry run does not count failures: the unreadable item fails again.
-                case .stuck: report.mailboxes[m].messages[i].result = .failed
-                case .deferred where message.action == "none": continue
-                default:
-                    report.mailboxes[m].messages[i].result = .planned
-                    report.mailboxes[m].messages[i].detail = nil
-                }
-            }
+            report.mailboxes[m].messages = MessageReports(
+                report.mailboxes[m].messages.map { message in
+                    var message = message
+                    switch message.result {
+                    case .kept, .pending, .stuckPending, .ownMeeting, .failed: break
+                    // A dry run does not count failures: the unreadable item fails again.
+                    case .stuck: message.result = .failed
+                    case .deferred where message.action == "none": break
+                    default:
+                        message.result = .planned
+                        message.detail = nil
+                    }
+                    return message
+                })
         }
         return report
     }()

@@ -276,7 +276,8 @@ import Testing
         // A mailbox of more messages than go to one piece.
         var large = report
         let first = try #require(large.mailboxes.firstIndex { !$0.messages.isEmpty })
-        large.mailboxes[first].messages = Array(repeating: large.mailboxes[first].messages, count: 30).flatMap { $0 }
+        large.mailboxes[first].messages = MessageReports(
+            Array(repeating: large.mailboxes[first].messages, count: 30).joined())
         pieces = []
         JSONReport().write(large) { pieces.append($0) }
         #expect(pieces.joined() == JSONReport().render(large))

@@ -28,7 +28,7 @@ struct MailboxPass: Sendable {
     let logger: Logger
 
     private var calendar = BusyCalendar()
-    private var reports: [MessageReport] = []
+    private var reports = MessageReports()
 
     init(
         source: any MeetingSource, sink: (any MeetingSink)?, policy: Policy, rulesFile: String, settings: PassSettings,
@@ -870,7 +870,7 @@ struct MailboxPass: Sendable {
 
     /// Keeps the reports and writes them to the journal, in one transaction.
     private mutating func finish(_ finished: [MessageReport]) throws {
-        reports += finished
+        reports.append(contentsOf: finished)
         let now = clock.now
         try journal.record(
             finished.map { report in

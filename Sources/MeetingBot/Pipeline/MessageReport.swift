@@ -121,13 +121,13 @@ public struct MailboxReport: Sendable, Codable, Equatable {
     public var rulesFile: String
     public var status: Status
     public var error: String?
-    public var messages: [MessageReport]
+    public var messages: MessageReports
     /// For a mailbox whose responses the run handled: who answered what to
     /// the meetings it organizes in the next 90 days.
     public var attendance: MailboxAttendance?
 
     public init(
-        address: String, rulesFile: String, status: Status, error: String? = nil, messages: [MessageReport],
+        address: String, rulesFile: String, status: Status, error: String? = nil, messages: MessageReports,
         attendance: MailboxAttendance? = nil
     ) {
         self.address = address

@@ -184,7 +184,7 @@ public struct HTMLReport: ReportRenderer {
     }
 
     /// A tile per kind with its actions, one with the results, one with the problems.
-    private func summary(_ messages: [MessageReport]) -> HTMLNode {
+    private func summary(_ messages: some Collection<MessageReport>) -> HTMLNode {
         func tile(_ count: Int, _ noun: String, _ items: [(String, Bool)], _ modifier: String = "") -> HTMLNode {
             .element(
                 "div", [.class("tile", modifier)],
@@ -209,7 +209,7 @@ public struct HTMLReport: ReportRenderer {
             ])
     }
 
-    private func timeline(_ messages: [MessageReport], _ report: RunReport) -> HTMLNode {
+    private func timeline(_ messages: some Collection<MessageReport>, _ report: RunReport) -> HTMLNode {
         let timeline = ReportTimeline(messages, from: report.startedAt, weeks: weeks)
         let heading = HTMLNode.element(
             "h3",
@@ -302,7 +302,7 @@ public struct HTMLReport: ReportRenderer {
     }
 
     /// Every message: what became of it and why.
-    private func table(_ messages: [MessageReport]) -> HTMLNode {
+    private func table(_ messages: some Collection<MessageReport>) -> HTMLNode {
         let head = ["Result", "Decision", "Message", "Why"]
         let rows = messages.map { m in
             HTMLNode.element(

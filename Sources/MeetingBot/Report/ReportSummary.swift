@@ -23,7 +23,7 @@ enum ReportSummary {
     }
 
     /// Per kind present, in `kinds` order (a kind not listed comes last), the counts by action.
-    static func byKind(_ messages: [MessageReport]) -> [KindCount] {
+    static func byKind(_ messages: some Collection<MessageReport>) -> [KindCount] {
         // Counted, not grouped (Sequence.counts).
         let counted = messages.reduce(into: [String: [String: Int]]()) {
             $0[$1.kind, default: [:]][$1.action, default: 0] += 1
@@ -43,7 +43,7 @@ enum ReportSummary {
     }
 
     /// The results present, in the order `MessageReport.Result` declares them.
-    static func byResult(_ messages: [MessageReport]) -> [ResultCount] {
+    static func byResult(_ messages: some Collection<MessageReport>) -> [ResultCount] {
         MessageReport.Result.allCases.compactMap { result in
             let count = messages.count(where: { $0.result == result })
             return count == 0 ? nil : ResultCount(result: result, count: count)

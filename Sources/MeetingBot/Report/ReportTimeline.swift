@@ -71,7 +71,7 @@ struct ReportTimeline: Equatable {
         return calendar
     }()
 
-    init(_ messages: [MessageReport], from start: Date, weeks: Int) {
+    init(_ messages: some Collection<MessageReport>, from start: Date, weeks: Int) {
         let calendar = Self.calendar
         let from = calendar.startOfDay(for: start)
         let to = from.addingTimeInterval(Double(weeks) * 7 * 86_400)
