@@ -19,18 +19,20 @@ import Testing
                 #expect(index.overlapping(interval).sorted() == expected)
             }
         }
-        var batch: [(value: Int, start: Date, end: Date)] = []
+        var batch: [TimeIndex<Int>.Entry] = []
+        var batchSpans: [(Date, Date, Int)] = []
         for value in 0..<2000 {
             let start = origin + Double(Int.random(in: 0..<(30 * 24), using: &random)) * 3600
             // Mostly an hour or two, now and then a whole week, and some of no length at all.
             let hours = [0, 1, 1, 2, 2, 3, 168][Int.random(in: 0..<7, using: &random)]
             let end = start + Double(hours) * 3600
             // One at a time, or in batches of up to 40 (a calendar view's, a series' occurrences).
-            batch.append((value, start, end))
+            batch.append(.init(value, start: start, end: end))
+            batchSpans.append((start, end, value))
             if value < 500 || Int.random(in: 0..<40, using: &random) == 0 || value == 1999 {
                 index.insert(contentsOf: batch)
-                inserted += batch.map { ($0.start, $0.end, $0.value) }
-                batch = []
+                inserted += batchSpans
+                (batch, batchSpans) = ([], [])
                 if value % 7 == 0 { check() }
             }
         }

@@ -13,80 +13,123 @@ import Foundation
 /// and never the request's own items (same UID). Requests accepted earlier
 /// in this pass count, so of two overlapping requests the earlier one wins.
 struct BusyCalendar: Sendable {
-    /// What a busy check needs of one item or occurrence, in a few bytes: a
-    /// mailbox's calendar holds tens of thousands of them over a long pass.
+    /// What a busy check needs of one item or occurrence, in four bytes: a
+    /// mailbox's calendar holds hundreds of thousands of them over years.
     fileprivate struct Busy: Sendable {
-        /// The meeting, as an index into `uids`; -1 for an item without a UID.
-        var meeting: Int32
-        var tentative: Bool
+        /// One more than the meeting's index in `meetings` (0 for an item
+        /// without a UID), times two, plus one when tentative.
+        private var bits: UInt32
+
+        /// `meeting` is -1 for an item without a UID.
+        init(meeting: Int32, tentative: Bool) { bits = UInt32(meeting + 1) << 1 | (tentative ? 1 : 0) }
+
+        var meeting: Int32 {
+            get { Int32(bits >> 1) - 1 }
+            set { self = Busy(meeting: newValue, tentative: tentative) }
+        }
+        var tentative: Bool { bits & 1 == 1 }
     }
 
+    /// A meeting's UID as 128 bits of the process's keyed hash (SipHash,
+    /// seeded at random per process): a calendar of years knows tens of
+    /// thousands of meetings, whose UIDs are a hundred characters and more, and
+    /// only sameness is asked of them. Two UIDs share a key with odds of
+    /// about one in 10^38 per pair, and no server can aim at it.
+    fileprivate struct MeetingKey: Hashable, Sendable {
+        private let halves: (UInt64, UInt64)
+
+        init(_ uid: String) {
+            func half(_ domain: UInt8) -> UInt64 {
+                var hasher = Hasher()
+                hasher.combine(domain)
+                hasher.combine(uid)
+                return UInt64(bitPattern: Int64(hasher.finalize()))
+            }
+            halves = (half(0), half(1))
+        }
+
+        static func == (lhs: Self, rhs: Self) -> Bool { lhs.halves == rhs.halves }
+        func hash(into hasher: inout Hasher) { hasher.combine(halves.0) }
+    }
+
+    /// Each meeting once, and its index: shared with the reads of the pages
+    /// read ahead (they run while the pass checks the page before), so that
+    /// what they bring is taken in as it is, not renumbered into a copy.
+    final class Meetings: Sendable {
+        private let indexes = Locked([MeetingKey: Int32]())
+
+        fileprivate func index(of meetings: [MeetingKey]) -> [Int32] {
+            indexes.withLock { indexes in
+                meetings.map { meeting in
+                    if let index = indexes[meeting] { return index }
+                    let index = Int32(indexes.count)
+                    indexes[meeting] = index
+                    return index
+                }
+            }
+        }
+
+        fileprivate func index(of meeting: MeetingKey) -> Int32? { indexes.withLock { $0[meeting] } }
+    }
+
+    let meetings = Meetings()
     private var entries = TimeIndex<Busy>()
     /// The spans read so far.
     private(set) var covered: [DateInterval] = []
-    /// Each meeting's UID once, and its index.
-    private var uids: [String: Int32] = [:]
     /// The mailbox's answer to each meeting on the calendar, by meeting.
     private var answers: [Int32: ResponseType] = [:]
     /// Meetings accepted (or tentatively accepted) in this pass.
     private var booked = TimeIndex<Busy>()
 
     /// What was read of the parts of a span the calendar had not read, as
-    /// `read(_:outside:from:)` brought it: each entry made into a busy time
-    /// as its view came in, since years of a room's series are far more
-    /// entries than their busy times are bytes.
+    /// `read(_:outside:meetings:from:)` brought it: each entry made into a
+    /// busy time as its view came in, since years of a room's series are far
+    /// more entries than their busy times are bytes.
     struct Read: Sendable {
         /// The spans read.
         fileprivate(set) var parts: [DateInterval] = []
-        /// The meetings seen, each UID once; `Busy.meeting` indexes this.
-        fileprivate var uids: [String] = []
-        fileprivate var positions: [String: Int32] = [:]
         fileprivate var answers: [Int32: ResponseType] = [:]
-        fileprivate var busyTimes: [(value: Busy, start: Date, end: Date)] = []
+        fileprivate var busyTimes: [TimeIndex<Busy>.Entry] = []
 
-        fileprivate mutating func take(_ entries: [CalendarEntry]) {
+        fileprivate mutating func take(_ entries: [CalendarEntry], _ meetings: Meetings) {
+            let indexes = meetings.index(of: entries.compactMap { $0.uid.map(MeetingKey.init) })
+            var next = indexes.makeIterator()
             for entry in entries {
-                let meeting = entry.uid.map { position($0) } ?? -1
+                let meeting = entry.uid == nil ? -1 : next.next() ?? -1
                 if let answer = entry.myResponse, [.accept, .tentative, .decline].contains(answer), meeting >= 0 {
                     answers[meeting] = answer
                 }
-                if let busy = BusyCalendar.busy(entry, meeting) { busyTimes.append((busy, entry.start, entry.end)) }
+                if let busy = BusyCalendar.busy(entry, meeting) {
+                    busyTimes.append(.init(busy, start: entry.start, end: entry.end))
+                }
             }
-        }
-
-        private mutating func position(_ uid: String) -> Int32 {
-            if let position = positions[uid] { return position }
-            uids.append(uid)
-            positions[uid] = Int32(uids.count - 1)
-            return Int32(uids.count - 1)
         }
     }
 
     /// Reads the parts of `span` not in `covered` (a calendar's `covered`),
-    /// without the calendar itself: a page read ahead reads its part while
-    /// the pass still acts on the page before, then hands it to `add`.
-    static func read(_ span: DateInterval, outside covered: [DateInterval], from source: any MeetingSource)
-        async throws(MailboxError) -> Read
-    {
+    /// without the calendar itself but with its `meetings`: a page read ahead
+    /// reads its part while the pass still acts on the page before, then
+    /// hands it to `add`.
+    static func read(
+        _ span: DateInterval, outside covered: [DateInterval], meetings: Meetings, from source: any MeetingSource
+    ) async throws(MailboxError) -> Read {
         let read = Locked(Read())
         for gap in gaps(in: span, outside: covered) {
-            try await source.calendar(from: gap.start, to: gap.end) { entries in read.withLock { $0.take(entries) } }
+            try await source.calendar(from: gap.start, to: gap.end) { entries in
+                read.withLock { $0.take(entries, meetings) }
+            }
             read.withLock { $0.parts.append(gap) }
         }
         return read.withLock { $0 }
     }
 
-    /// Takes in what `read` brought. An item read twice (it overlaps two
-    /// views or windows) is held twice, which blocks no more than once.
+    /// Takes in what `read` brought, as it is: a view's entries come in
+    /// order, so the first read's (years of a room's calendar) becomes the
+    /// index without a copy. An item read twice (it overlaps two views or
+    /// windows) is held twice, which blocks no more than once.
     mutating func add(_ read: Read) {
-        let meetings = read.uids.map { index(of: $0) }
-        for (meeting, answer) in read.answers { answers[meetings[Int(meeting)]] = answer }
-        entries.insert(
-            contentsOf: read.busyTimes.map { time in
-                var time = time
-                if time.value.meeting >= 0 { time.value.meeting = meetings[Int(time.value.meeting)] }
-                return time
-            })
+        answers.merge(read.answers) { $1 }
+        entries.insert(contentsOf: read.busyTimes)
         covered += read.parts
     }
 
@@ -102,17 +145,9 @@ struct BusyCalendar: Sendable {
         }
     }
 
-    private mutating func index(of uid: String?) -> Int32 {
-        guard let uid else { return -1 }
-        if let index = uids[uid] { return index }
-        let index = Int32(uids.count)
-        uids[uid] = index
-        return index
-    }
-
     /// The mailbox's answer to the meeting `uid` as its calendar shows it, if it has one.
     func answer(uid: String) -> ResponseType? {
-        uids[uid].flatMap { answers[$0] }
+        meetings.index(of: MeetingKey(uid)).flatMap { answers[$0] }
     }
 
     /// The parts of `span` outside the spans `covered`.
@@ -138,14 +173,14 @@ struct BusyCalendar: Sendable {
 
     /// Records a meeting accepted in this pass, so later requests see it.
     mutating func book(uid: String?, _ intervals: [DateInterval], tentative: Bool) {
-        let busy = Busy(meeting: index(of: uid), tentative: tentative)
-        booked.insert(contentsOf: intervals.map { (busy, $0.start, $0.end) })
+        let busy = Busy(meeting: uid.flatMap { meetings.index(of: [MeetingKey($0)]).first } ?? -1, tentative: tentative)
+        booked.insert(contentsOf: intervals.map { .init(busy, start: $0.start, end: $0.end) })
     }
 
     /// Whether `interval` overlaps something busy, leaving out the items of
     /// the meeting `uid` itself.
     func isBusy(_ interval: DateInterval, excluding uid: String?, tentativeIsBusy: Bool) -> Bool {
-        let own = uid.flatMap { uids[$0] }
+        let own = uid.flatMap { meetings.index(of: MeetingKey($0)) }
         let blocks = { (busy: Busy) in (own == nil || busy.meeting != own) && (!busy.tentative || tentativeIsBusy) }
         return entries.overlapping(interval).contains(where: blocks)
             || booked.overlapping(interval).contains(where: blocks)
@@ -156,7 +191,20 @@ struct BusyCalendar: Sendable {
 /// overlapping an interval costs a binary search plus what overlaps, not a
 /// pass over every value: a pass checks each occurrence of each request.
 struct TimeIndex<Value: Sendable>: Sendable {
-    private typealias Item = (start: Date, end: Date, value: Value)
+    /// 16 bytes for a 4-byte value: a span's length is whole seconds, rounded
+    /// up (EWS times are whole seconds), and at most 136 years.
+    struct Entry: Sendable {
+        fileprivate let start: Date
+        fileprivate let length: UInt32
+        fileprivate let value: Value
+
+        init(_ value: Value, start: Date, end: Date) {
+            self.start = start
+            length = UInt32(clamping: Int64(exactly: max(0, end.timeIntervalSince(start)).rounded(.up)) ?? Int64.max)
+            self.value = value
+        }
+    }
+    private typealias Item = Entry
     /// Both sorted by start. Values that start before the last one held go to
     /// `recent`, which joins `settled` once it holds a sixteenth as many: each
     /// accepted request books its few occurrences among hundreds of thousands
@@ -167,21 +215,17 @@ struct TimeIndex<Value: Sendable>: Sendable {
     /// interval may still overlap it.
     private var longest: TimeInterval = 0
 
-    mutating func insert(_ value: Value, start: Date, end: Date) {
-        insert(contentsOf: [(value, start, end)])
-    }
-
     /// Adds many at once: sorted among themselves, then merged in one pass
     /// (a calendar view brings thousands, which one by one would each move
     /// the rest of the index).
-    mutating func insert(contentsOf values: [(value: Value, start: Date, end: Date)]) {
+    mutating func insert(contentsOf values: [Entry]) {
         guard !values.isEmpty else { return }
-        let added = values.map { (start: $0.start, end: max($0.end, $0.start), value: $0.value) }.sorted {
-            $0.start < $1.start
-        }
-        for item in added { longest = max(longest, item.end.timeIntervalSince(item.start)) }
+        // Values in order are taken as they are, their buffer shared, not copied.
+        let inOrder = zip(values, values.dropFirst()).allSatisfy { $0.start <= $1.start }
+        let added = inOrder ? values : values.sorted { $0.start < $1.start }
+        for item in added { longest = max(longest, TimeInterval(item.length)) }
         guard let last = settled.last, last.start > added[0].start else {
-            settled += added
+            if settled.isEmpty { settled = added } else { settled += added }
             return
         }
         Self.merge(added, into: &recent)
@@ -223,7 +267,7 @@ struct TimeIndex<Value: Sendable>: Sendable {
     ) {
         var i = firstIndex(in: items, startingAtOrAfter: interval.start - longest)
         while i < items.count, items[i].start < interval.end {
-            if items[i].end > interval.start { found.append(items[i].value) }
+            if items[i].start + TimeInterval(items[i].length) > interval.start { found.append(items[i].value) }
             i += 1
         }
     }

@@ -214,19 +214,20 @@ struct MailboxPass: Sendable {
     private func read(_ scan: Task<ScanPage?, any Error>, after previous: Task<PageRead?, any Error>?)
         -> Task<PageRead?, any Error>
     {
-        let (source, covered) = (source, calendar.covered)
+        let (source, covered, meetings) = (source, calendar.covered, calendar.meetings)
         let builder = FactsBuilder(mailbox: address, settings: policy.settings, now: clock.now)
         return Task {
             guard let page = try await scan.value?.summaries else { return nil }
             return try await TransportPool.$readingAhead.withValue(true) {
-                try await Self.read(page, covered: covered, after: previous, builder: builder, from: source)
+                try await Self.read(
+                    page, covered: covered, meetings: meetings, after: previous, builder: builder, from: source)
             }
         }
     }
 
     private static func read(
-        _ page: [MessageSummary], covered: [DateInterval], after previous: Task<PageRead?, any Error>?,
-        builder: FactsBuilder, from source: any MeetingSource
+        _ page: [MessageSummary], covered: [DateInterval], meetings: BusyCalendar.Meetings,
+        after previous: Task<PageRead?, any Error>?, builder: FactsBuilder, from source: any MeetingSource
     ) async throws -> PageRead {
         let messages = try await source.read(page.map(\.id))
         let requests = messages.compactMap { try? $0.get() }.filter {
@@ -237,7 +238,8 @@ struct MailboxPass: Sendable {
         if let start = spans.map(\.start).min(), let end = spans.map(\.end).max() {
             let span = DateInterval(start: start, end: max(end, start + 60))
             let before = try await previous?.value?.calendar.parts ?? []
-            calendar = try await BusyCalendar.read(span, outside: covered + before, from: source)
+            calendar = try await BusyCalendar.read(
+                span, outside: covered + before, meetings: meetings, from: source)
         }
         return PageRead(summaries: page, messages: messages, calendar: calendar)
     }
