@@ -45,7 +45,7 @@ public struct BotLauncher: Sendable {
     /// Then writes the metrics file, whatever the status, except when another
     /// run holds the lock: that run writes it.
     public func launch(deliver: (RunReport) throws -> Void) async -> BotExitCode {
-        Self.limitMemoryArenas()
+        Self.tuneMalloc()
         let started = ContinuousClock.now
         var outcome = Outcome()
         let status = await launch(deliver: deliver, outcome: &outcome)
@@ -59,14 +59,21 @@ public struct BotLauncher: Sendable {
         return status
     }
 
-    /// glibc gives each thread that allocates while another holds the lock an
-    /// arena of its own, up to eight per core, and keeps what each arena once
-    /// held: tens of megabytes a large run never gives back, for a bot whose
-    /// threads mostly wait on the network. Two arenas keep the contention
-    /// low and the resident memory near what the heap holds.
-    private static func limitMemoryArenas() {
+    /// Keeps the resident memory near what the heap holds (PRODUCT.md 9:
+    /// 50,000 messages in under 64 MB). glibc gives each thread that
+    /// allocates while another holds the lock an arena of its own, up to
+    /// eight per core, and keeps what each arena once held: two arenas keep
+    /// the contention low for a bot whose threads mostly wait on the network.
+    /// And after the first large block (a response, an array of busy times)
+    /// is freed, glibc raises its threshold for mapping blocks of their own
+    /// to that size, so later ones come from the heap, which it trims only
+    /// past a few megabytes free at its top: fixed at 128 KiB, a large block
+    /// goes back to the system when freed (4 MB less at 50,000 messages).
+    private static func tuneMalloc() {
         #if canImport(Glibc)
             mallopt(M_ARENA_MAX, 2)
+            mallopt(M_MMAP_THRESHOLD, 128 * 1024)
+            mallopt(M_TRIM_THRESHOLD, 128 * 1024)
         #endif
     }
 
