@@ -48,9 +48,10 @@ sandbox: setup
 # 50,000 waiting messages at 0 and 20 ms per call, beside the exchangelib baseline (bench/baseline.py) on
 # fresh copies of the same load; one table per load and latency, also in .build/bench/results.md.
 # BENCH_RUNS, BENCH_LOADS, BENCH_LATENCIES and BENCH_BASELINE_50K=1 change what runs (scripts/bench.py).
+# The bot is built as the Dockerfile ships it, its Swift runtime linked in (--static-swift-stdlib).
 bench: setup
-	$(SWIFT) build -c release --product meetingbot
-	.venv/bin/python scripts/bench.py --binary $$($(SWIFT) build -c release --show-bin-path)/meetingbot
+	$(SWIFT) build -c release --product meetingbot --static-swift-stdlib
+	.venv/bin/python scripts/bench.py --binary $$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/meetingbot
 
 # Regenerates rules/README.md and the JSON Schema from Sources/MeetingRules
 # (a test fails while the checked-in files differ from what this writes).
